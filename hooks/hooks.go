@@ -1,0 +1,55 @@
+// Package hooks binds Conflicto's rules, routes and middlewares to a
+// PocketBase app: one file per domain, each with an unexported register
+// function that Register calls.
+package hooks
+
+import (
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"conflicto/config"
+)
+
+// Register binds everything Conflicto adds to app. logger receives the
+// process logs (stdout); public holds the static files served at /.
+func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS) {
+	registerRequestLog(app, logger)
+	registerCORS(app, cfg)
+	registerHealth(app)
+	registerAuth(app, cfg, logger)
+	registerStatic(app, public)
+}
+
+func registerCORS(app core.App, cfg config.Config) {
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		// apis.Serve binds its own CORS middleware; ours replaces it so the
+		// same configured origins apply in tests, which build the router
+		// without apis.Serve.
+		e.Router.Unbind(apis.DefaultCorsMiddlewareId)
+		e.Router.Bind(apis.CORS(apis.CORSConfig{
+			AllowOrigins: cfg.CORSOrigins,
+			AllowMethods: []string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPatch, http.MethodPost, http.MethodDelete},
+		}))
+		return e.Next()
+	})
+}
+
+func registerStatic(app core.App, public fs.FS) {
+	if public == nil {
+		return
+	}
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Func: func(e *core.ServeEvent) error {
+			if !e.Router.HasRoute(http.MethodGet, "/{path...}") {
+				e.Router.GET("/{path...}", apis.Static(public, true))
+			}
+			return e.Next()
+		},
+		Priority: 999, // after every other route
+	})
+}

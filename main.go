@@ -1,0 +1,70 @@
+// Command conflicto is the Conflicto live-audience engagement server:
+// PocketBase plus Conflicto's collections, rules, hooks and routes.
+package main
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/cmd"
+	"github.com/pocketbase/pocketbase/plugins/migratecmd"
+	"github.com/pocketbase/pocketbase/tools/osutils"
+
+	"conflicto/commands"
+	"conflicto/config"
+	"conflicto/hooks"
+	"conflicto/logging"
+	_ "conflicto/migrations"
+)
+
+//go:embed all:pb_public
+var publicFiles embed.FS
+
+func main() {
+	loaded, err := config.Load(os.LookupEnv, os.Environ(), os.Args[1:])
+	logger := logging.New(os.Stdout, loaded.Config.LogLevel, loaded.Config.LogFormat)
+	for _, w := range loaded.Warnings {
+		logger.Warn(w)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	cfg := loaded.Config
+
+	encryptionEnv := ""
+	if cfg.EncryptionKey != "" {
+		encryptionEnv = config.VarEncryptionKey
+	}
+	app := pocketbase.NewWithConfig(pocketbase.Config{
+		HideStartBanner:      true,
+		DefaultDataDir:       cfg.DataDir,
+		DefaultEncryptionEnv: encryptionEnv,
+	})
+
+	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{
+		TemplateLang: migratecmd.TemplateLangGo,
+		Automigrate:  osutils.IsProbablyGoRun(),
+		Dir:          "migrations",
+	})
+
+	public, err := fs.Sub(publicFiles, "pb_public")
+	if err != nil {
+		logger.Error("embedded pb_public is missing", "error", err)
+		os.Exit(1)
+	}
+	hooks.Register(app, cfg, logger, public)
+
+	app.RootCmd.AddCommand(
+		cmd.NewSuperuserCommand(app),
+		commands.NewServe(app, cfg),
+		commands.NewHealthcheck(cfg),
+	)
+	if err := app.Execute(); err != nil {
+		logger.Error("conflicto stopped with an error", "error", err)
+		os.Exit(1)
+	}
+}
