@@ -1,0 +1,52 @@
+// Package collections names Conflicto's collections and fields and holds
+// their state machines as data. It is the vocabulary the hooks and the
+// migrations share; nothing here talks to the database except the finders.
+package collections
+
+// Collection names.
+const (
+	Users        = "users"
+	Sessions     = "sessions"
+	Activities   = "activities"
+	Participants = "participants"
+	Responses    = "responses"
+)
+
+// Field names shared by several collections.
+const (
+	FieldSession   = "session"
+	FieldStatus    = "status"
+	FieldStartedAt = "started_at"
+	FieldEndedAt   = "ended_at"
+	FieldCreated   = "created"
+	FieldUpdated   = "updated"
+)
+
+// Transitions is a state machine as data: for each state, the states it may
+// move to. A state missing from the map is unknown.
+type Transitions[S ~string] map[S][]S
+
+// CanTransition reports whether a record may move from one state to
+// another. Staying in the same state is not a transition and is allowed
+// for known states.
+func (t Transitions[S]) CanTransition(from, to S) bool {
+	next, ok := t[from]
+	if !ok {
+		return false
+	}
+	if from == to {
+		return true
+	}
+	for _, s := range next {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// Known reports whether s is a state of the machine.
+func (t Transitions[S]) Known(s S) bool {
+	_, ok := t[s]
+	return ok
+}

@@ -1,0 +1,36 @@
+package collections
+
+// Session fields.
+const (
+	SessionTitle           = "title"
+	SessionDescription     = "description"
+	SessionStatus          = FieldStatus
+	SessionCode            = "code"
+	SessionOwner           = "owner"
+	SessionMaxParticipants = "max_participants"
+	SessionStartedAt       = FieldStartedAt
+	SessionEndedAt         = FieldEndedAt
+)
+
+// SessionState is a session's status.
+type SessionState string
+
+// Session states.
+const (
+	SessionDraft     SessionState = "draft"
+	SessionActive    SessionState = "active"
+	SessionCompleted SessionState = "completed"
+)
+
+// SessionTransitions is the session state machine: draft → active → completed.
+var SessionTransitions = Transitions[SessionState]{
+	SessionDraft:     {SessionActive},
+	SessionActive:    {SessionCompleted},
+	SessionCompleted: {},
+}
+
+// CodeAlphabet is the alphabet of join codes: no 0/O, 1/I to misread.
+const CodeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+// CodeLength is the length of a join code.
+const CodeLength = 6
