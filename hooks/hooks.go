@@ -22,6 +22,9 @@ func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS
 	registerCORS(app, cfg)
 	registerHealth(app)
 	registerAuth(app, cfg, logger)
+	registerSessions(app, cfg)
+	registerActivities(app)
+	registerParticipants(app, cfg)
 	registerStatic(app, public)
 }
 
