@@ -5,6 +5,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	c "conflicto/collections"
 )
@@ -105,6 +106,7 @@ func createParticipant(t testing.TB, app *tests.TestApp, session *core.Record, n
 	p := core.NewRecord(col)
 	p.Set(c.ParticipantSession, session.Id)
 	p.Set(c.ParticipantNickname, nickname)
+	p.Set(c.ParticipantLastSeen, types.NowDateTime())
 	p.SetRandomPassword()
 	if err := app.Save(p); err != nil {
 		t.Fatalf("create participant %q: %v", nickname, err)

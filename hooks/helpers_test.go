@@ -3,8 +3,12 @@ package hooks_test
 import (
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
 	"conflicto/config"
@@ -27,4 +31,29 @@ func newTestAppWithLogger(t testing.TB, cfg config.Config, logger *slog.Logger) 
 	}
 	hooks.Register(app, cfg, logger, nil)
 	return app
+}
+
+// startServer serves app's real router (OnServe hooks included) on a
+// loopback httptest server, for tests that need concurrent requests.
+func startServer(t testing.TB, app *tests.TestApp) *httptest.Server {
+	t.Helper()
+	r, err := apis.NewRouter(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	event := new(core.ServeEvent)
+	event.App = app
+	event.Router = r
+	var mux http.Handler
+	err = app.OnServe().Trigger(event, func(e *core.ServeEvent) error {
+		m, err := e.Router.BuildMux()
+		mux = m
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
 }

@@ -1,10 +1,87 @@
 package hooks
 
 import (
-	"github.com/pocketbase/pocketbase/core"
+	"errors"
+	"fmt"
+	"time"
 
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	c "conflicto/collections"
 	"conflicto/config"
+	"conflicto/nickname"
 )
 
 // registerParticipants binds the participant rules and the join routes.
-func registerParticipants(app core.App, cfg config.Config) {}
+func registerParticipants(app core.App, cfg config.Config) {
+	app.OnRecordCreate(c.Participants).BindFunc(normalizeNickname)
+	app.OnRecordUpdate(c.Participants).BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.GetString(c.ParticipantSession) != e.Record.Original().GetString(c.ParticipantSession) {
+			return invalid(c.ParticipantSession, "immutable", "A participant cannot move to another session.")
+		}
+		return normalizeNickname(e)
+	})
+	app.OnRecordEnrich(c.Participants).BindFunc(func(e *core.RecordEnrichEvent) error {
+		e.Record.WithCustomData(true)
+		e.Record.Set(c.ParticipantPresence, c.Presence(e.Record.GetDateTime(c.ParticipantLastSeen).Time(), time.Now()))
+		return e.Next()
+	})
+	// A participant who subscribes to realtime is alive.
+	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		if e.Auth != nil && e.Auth.Collection().Name == c.Participants {
+			if err := touchParticipant(e.App, e.Auth); err != nil {
+				e.App.Logger().Warn("touch participant on subscribe", "participant", e.Auth.Id, "error", err)
+			}
+		}
+		return nil
+	})
+	registerJoinRoutes(app, cfg)
+}
+
+// normalizeNickname stores the display form and the collision key, for
+// every save path; the (session, nickname_key) index does the rest.
+func normalizeNickname(e *core.RecordEvent) error {
+	display, err := nickname.Normalize(e.Record.GetString(c.ParticipantNickname))
+	if err != nil {
+		return invalid(c.ParticipantNickname, nickname.Code(err), nicknameMessage(err))
+	}
+	e.Record.Set(c.ParticipantNickname, display)
+	e.Record.Set(c.ParticipantNicknameKey, nickname.Key(display))
+	return e.Next()
+}
+
+func nicknameMessage(err error) string {
+	if errors.Is(err, nickname.ErrLength) {
+		return fmt.Sprintf("Nickname must be 1 to %d characters.", nickname.MaxLength)
+	}
+	return "Nickname must not contain control characters or invalid text."
+}
+
+// touchParticipant records a sign of life, writing at most once per
+// c.LastSeenResolution per participant: the check on the loaded record
+// skips the write lock, the WHERE clause keeps racing requests to one write.
+func touchParticipant(app core.App, p *core.Record) error {
+	now := time.Now().UTC()
+	if last := p.GetDateTime(c.ParticipantLastSeen).Time(); !last.IsZero() && now.Sub(last) < c.LastSeenResolution {
+		return nil
+	}
+	stamp, err := types.ParseDateTime(now)
+	if err != nil {
+		return err
+	}
+	cutoff, _ := types.ParseDateTime(now.Add(-c.LastSeenResolution))
+	_, err = app.DB().NewQuery(
+		"UPDATE {{" + c.Participants + "}} SET [[" + c.ParticipantLastSeen + "]] = {:now} " +
+			"WHERE [[id]] = {:id} AND ([[" + c.ParticipantLastSeen + "]] = '' OR [[" + c.ParticipantLastSeen + "]] < {:cutoff})",
+	).Bind(dbx.Params{"now": stamp.String(), "id": p.Id, "cutoff": cutoff.String()}).Execute()
+	if err != nil {
+		return fmt.Errorf("update last_seen of %s: %w", p.Id, err)
+	}
+	p.Set(c.ParticipantLastSeen, stamp)
+	return nil
+}

@@ -1,0 +1,274 @@
+package hooks
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	c "conflicto/collections"
+	"conflicto/config"
+	"conflicto/nickname"
+)
+
+func registerJoinRoutes(app core.App, cfg config.Config) {
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		e.Router.POST("/api/join", func(re *core.RequestEvent) error { return join(re, cfg) })
+		e.Router.GET("/api/join/check", joinCheck)
+		e.Router.POST("/api/participants/heartbeat", heartbeat).Bind(apis.RequireAuth(c.Participants))
+		return e.Next()
+	})
+}
+
+type joinRequest struct {
+	Code     *string `json:"code"`
+	Nickname *string `json:"nickname"`
+}
+
+// joinInput is a validated join request.
+type joinInput struct {
+	code     string // upper-cased
+	nickname string // display form
+	key      string
+}
+
+func parseJoinInput(code, nick *string) (joinInput, *router.ApiError) {
+	var in joinInput
+	if code == nil || *code == "" {
+		return in, badRequest("code", "code_required", "The session code is required.")
+	}
+	in.code = strings.ToUpper(strings.TrimSpace(*code))
+	if !validCode(in.code) {
+		return in, badRequest("code", "code_invalid", fmt.Sprintf("A session code is %d characters from %s.", c.CodeLength, c.CodeAlphabet))
+	}
+	if nick == nil {
+		return in, badRequest(c.ParticipantNickname, "nickname_length", fmt.Sprintf("Nickname must be 1 to %d characters.", nickname.MaxLength))
+	}
+	display, err := nickname.Normalize(*nick)
+	if err != nil {
+		return in, badRequest(c.ParticipantNickname, nickname.Code(err), nicknameMessage(err))
+	}
+	in.nickname, in.key = display, nickname.Key(display)
+	return in, nil
+}
+
+func validCode(code string) bool {
+	if len(code) != c.CodeLength {
+		return false
+	}
+	for _, r := range code {
+		if !strings.ContainsRune(c.CodeAlphabet, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// findJoinableSession finds a session by its (normalised) code.
+func findSessionForJoin(app core.App, code string) (*core.Record, *router.ApiError) {
+	session, err := app.FindFirstRecordByData(c.Sessions, c.SessionCode, code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, apis.NewNotFoundError("No session has this code.", nil)
+	}
+	if err != nil {
+		return nil, apis.NewInternalServerError("", fmt.Errorf("find session by code: %w", err))
+	}
+	return session, nil
+}
+
+func join(e *core.RequestEvent, cfg config.Config) error {
+	var body joinRequest
+	if apiErr := decodeJSON(e, &body); apiErr != nil {
+		return apiErr
+	}
+	in, apiErr := parseJoinInput(body.Code, body.Nickname)
+	if apiErr != nil {
+		return apiErr
+	}
+	session, apiErr := findSessionForJoin(e.App, in.code)
+	if apiErr != nil {
+		return apiErr
+	}
+	switch c.SessionState(session.GetString(c.SessionStatus)) {
+	case c.SessionDraft:
+		return conflict("code", "session_not_started", "The session has not started yet.", nil)
+	case c.SessionCompleted:
+		return conflict("code", "session_ended", "The session has ended.", nil)
+	}
+
+	collection, err := e.App.FindCachedCollectionByNameOrId(c.Participants)
+	if err != nil {
+		return apis.NewInternalServerError("", fmt.Errorf("find participants collection: %w", err))
+	}
+	limit := cfg.MaxParticipants
+	if n := session.GetInt(c.SessionMaxParticipants); n > 0 && n < limit {
+		limit = n
+	}
+
+	participant := core.NewRecord(collection)
+	participant.Set(c.ParticipantSession, session.Id)
+	participant.Set(c.ParticipantNickname, in.nickname)
+	participant.Set(c.ParticipantLastSeen, types.NowDateTime())
+	participant.SetRandomPassword()
+
+	var full, taken bool
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		var count int
+		if err := tx.DB().Select("COUNT(*)").From(c.Participants).
+			Where(dbx.HashExp{c.ParticipantSession: session.Id}).Row(&count); err != nil {
+			return fmt.Errorf("count participants: %w", err)
+		}
+		if count >= limit {
+			full = true
+			return nil
+		}
+		if nicknameTaken(tx, session.Id, in.key) {
+			taken = true
+			return nil
+		}
+		return tx.Save(participant)
+	})
+	if err != nil && isUniqueViolation(err, c.IndexParticipantNickname, c.Participants+"."+c.ParticipantNicknameKey) {
+		taken = true
+	} else if err != nil {
+		return apis.NewInternalServerError("", fmt.Errorf("join session %s: %w", session.Id, err))
+	}
+	if full {
+		return conflict("code", "session_full", "The session is full.", nil)
+	}
+	if taken {
+		return nicknameTakenError(e.App, session.Id, in.nickname)
+	}
+
+	token, err := participant.NewAuthToken()
+	if err != nil {
+		return apis.NewInternalServerError("", fmt.Errorf("participant token: %w", err))
+	}
+	if err := apis.EnrichRecord(e, participant); err != nil {
+		return apis.NewInternalServerError("", fmt.Errorf("enrich participant: %w", err))
+	}
+	return e.JSON(http.StatusOK, map[string]any{
+		"token":   token,
+		"record":  participant,
+		"session": sessionSummary(session),
+	})
+}
+
+func sessionSummary(s *core.Record) map[string]any {
+	return map[string]any{
+		"id":     s.Id,
+		"title":  s.GetString(c.SessionTitle),
+		"status": s.GetString(c.SessionStatus),
+		"code":   s.GetString(c.SessionCode),
+	}
+}
+
+func nicknameTaken(app core.App, sessionID, key string) bool {
+	var one int
+	err := app.DB().Select("(1)").From(c.Participants).
+		Where(dbx.HashExp{c.ParticipantSession: sessionID, c.ParticipantNicknameKey: key}).
+		Limit(1).Row(&one)
+	return err == nil
+}
+
+func suggestNickname(app core.App, sessionID, display string) string {
+	return nickname.Suggest(display, func(key string) bool { return nicknameTaken(app, sessionID, key) })
+}
+
+func nicknameTakenError(app core.App, sessionID, display string) error {
+	var suggestion any
+	if s := suggestNickname(app, sessionID, display); s != "" {
+		suggestion = s
+	}
+	return conflict(c.ParticipantNickname, "nickname_taken", "This nickname is already taken in this session.",
+		map[string]any{"suggestion": suggestion})
+}
+
+func joinCheck(e *core.RequestEvent) error {
+	q := e.Request.URL.Query()
+	code, nick := q.Get("code"), q.Get("nickname")
+	in, apiErr := parseJoinInput(&code, &nick)
+	if apiErr != nil {
+		return apiErr
+	}
+	session, apiErr := findSessionForJoin(e.App, in.code)
+	if apiErr != nil {
+		return apiErr
+	}
+	available := !nicknameTaken(e.App, session.Id, in.key)
+	var suggestion any
+	if !available {
+		if s := suggestNickname(e.App, session.Id, in.nickname); s != "" {
+			suggestion = s
+		}
+	}
+	return e.JSON(http.StatusOK, map[string]any{
+		"available":  available,
+		"nickname":   in.nickname,
+		"suggestion": suggestion,
+	})
+}
+
+func heartbeat(e *core.RequestEvent) error {
+	if err := touchParticipant(e.App, e.Auth); err != nil {
+		return apis.NewInternalServerError("", err)
+	}
+	return e.NoContent(http.StatusNoContent)
+}
+
+// decodeJSON reads a JSON object body into dst with clear 400s for
+// malformed JSON and wrong field types.
+func decodeJSON(e *core.RequestEvent, dst any) *router.ApiError {
+	dec := json.NewDecoder(http.MaxBytesReader(e.Response, e.Request.Body, 64<<10))
+	if err := dec.Decode(dst); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		var maxErr *http.MaxBytesError
+		switch {
+		case errors.As(err, &typeErr) && typeErr.Field != "":
+			return badRequest(typeErr.Field, "invalid_type", fmt.Sprintf("The %s must be a %s.", typeErr.Field, jsonKind(typeErr.Type.Kind().String())))
+		case errors.As(err, &maxErr):
+			return router.NewApiError(http.StatusRequestEntityTooLarge, "The request body is too large.", nil)
+		default:
+			return apis.NewBadRequestError("The request body must be a JSON object.", nil)
+		}
+	}
+	if dec.More() {
+		return apis.NewBadRequestError("The request body must be a single JSON object.", nil)
+	}
+	return nil
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "slice", "array":
+		return "list"
+	case "bool":
+		return "boolean"
+	case "map", "struct":
+		return "object"
+	default:
+		return "number"
+	}
+}
+
+// isUniqueViolation reports whether err is a SQLite unique constraint
+// failure of the named index (or, for column indexes, which SQLite reports
+// by column, of the qualified column).
+func isUniqueViolation(err error, index, column string) bool {
+	msg := err.Error()
+	if !strings.Contains(msg, "UNIQUE constraint failed") {
+		return false
+	}
+	return strings.Contains(msg, index) || strings.Contains(msg, column)
+}
+

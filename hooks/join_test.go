@@ -1,0 +1,239 @@
+package hooks_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/tests"
+
+	c "conflicto/collections"
+	"conflicto/config"
+)
+
+func TestJoin(t *testing.T) {
+	scenarios := []struct {
+		name        string
+		cfg         func(*config.Config)
+		prepare     func(t testing.TB, w *world)
+		body        string // CODE is replaced by S1's code, DRAFT/DONE by other sessions' codes
+		status      int
+		expected    []string
+		notExpected []string
+	}{
+		{name: "success", body: `{"code":"CODE","nickname":"  Grace   Hopper "}`, status: 200,
+			expected:    []string{`"token":"`, `"record":{`, `"nickname":"Grace Hopper"`, `"session":{`, `"status":"active"`, `"title":"Keynote"`},
+			notExpected: []string{"nickname_key", `"password"`}},
+		{name: "code is case-insensitive", body: `{"code":"lower(CODE)","nickname":"Grace"}`, status: 200, expected: []string{`"token":"`}},
+		{name: "unknown code", body: `{"code":"ZZZZZZ","nickname":"Grace"}`, status: 404, expected: []string{`"data":{}`}},
+		{name: "malformed code", body: `{"code":"AB1","nickname":"Grace"}`, status: 400, expected: []string{`"code":"code_invalid"`}},
+		{name: "missing code", body: `{"nickname":"Grace"}`, status: 400, expected: []string{`"code":"code_required"`}},
+		{name: "code of wrong type", body: `{"code":123456,"nickname":"Grace"}`, status: 400, expected: []string{`"code":"invalid_type"`}},
+		{name: "malformed json", body: `{"code":`, status: 400, expected: []string{`"data":{}`}},
+		{name: "draft session", body: `{"code":"DRAFT","nickname":"Grace"}`, status: 409, expected: []string{`"code":"session_not_started"`}},
+		{name: "completed session", body: `{"code":"DONE","nickname":"Grace"}`, status: 409, expected: []string{`"code":"session_ended"`}},
+		{name: "nickname taken", body: `{"code":"CODE","nickname":"ada"}`, status: 409,
+			expected: []string{`"nickname":{`, `"code":"nickname_taken"`, `"suggestion":"ada 2"`}},
+		{name: "nickname taken by a look-alike", body: `{"code":"CODE","nickname":"\u0410DA\u200b"}`, status: 409,
+			expected: []string{`"code":"nickname_taken"`}},
+		{name: "nickname taken in another session is free", body: `{"code":"CODE","nickname":"Cy"}`, status: 200, expected: []string{`"nickname":"Cy"`}},
+		{name: "nickname with control character", body: `{"code":"CODE","nickname":"Gr\u0007ace"}`, status: 400, expected: []string{`"code":"nickname_invalid"`}},
+		{name: "nickname too long", body: `{"code":"CODE","nickname":"` + strings.Repeat("x", 25) + `"}`, status: 400, expected: []string{`"code":"nickname_length"`}},
+		{name: "nickname 24 characters", body: `{"code":"CODE","nickname":"` + strings.Repeat("x", 24) + `"}`, status: 200, expected: []string{`"token":"`}},
+		{name: "nickname empty after normalisation", body: `{"code":"CODE","nickname":" \u200b "}`, status: 400, expected: []string{`"code":"nickname_length"`}},
+		{name: "session max_participants reached", status: 409, body: `{"code":"CODE","nickname":"Grace"}`,
+			prepare: func(t testing.TB, w *world) {
+				w.s1.Set(c.SessionMaxParticipants, 2)
+				if err := w.app.Save(w.s1); err != nil {
+					t.Fatal(err)
+				}
+			},
+			expected: []string{`"code":"session_full"`}},
+		{name: "server cap reached", status: 409, body: `{"code":"CODE","nickname":"Grace"}`,
+			cfg:      func(cfg *config.Config) { cfg.MaxParticipants = 2 },
+			expected: []string{`"code":"session_full"`}},
+		{name: "session max above server cap: cap wins", status: 409, body: `{"code":"CODE","nickname":"Grace"}`,
+			cfg: func(cfg *config.Config) { cfg.MaxParticipants = 2 },
+			prepare: func(t testing.TB, w *world) {
+				w.s1.Set(c.SessionMaxParticipants, 100)
+				if err := w.app.Save(w.s1); err != nil {
+					t.Fatal(err)
+				}
+			},
+			expected: []string{`"code":"session_full"`}},
+	}
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			cfg := config.Default()
+			if s.cfg != nil {
+				s.cfg(&cfg)
+			}
+			w := newWorld(t, cfg)
+			draft := createSession(t, w.app, w.hostA, c.SessionDraft)
+			done := createSession(t, w.app, w.hostA, c.SessionCompleted)
+			if s.prepare != nil {
+				s.prepare(t, w)
+			}
+			code := w.s1.GetString(c.SessionCode)
+			body := strings.NewReplacer(
+				"lower(CODE)", strings.ToLower(code),
+				"CODE", code,
+				"DRAFT", draft.GetString(c.SessionCode),
+				"DONE", done.GetString(c.SessionCode),
+			).Replace(s.body)
+			(&tests.ApiScenario{
+				Method:             http.MethodPost,
+				URL:                "/api/join",
+				Body:               strings.NewReader(body),
+				ExpectedStatus:     s.status,
+				ExpectedContent:    s.expected,
+				NotExpectedContent: s.notExpected,
+				TestAppFactory:     w.factory,
+			}).Test(t)
+		})
+	}
+}
+
+// The token from /api/join works with the unchanged SDK flow: the record
+// is readable with it and auth-refresh extends it.
+func TestJoinTokenWorks(t *testing.T) {
+	w := newWorld(t, config.Default())
+	srv := startServer(t, w.app)
+	defer w.app.Cleanup()
+
+	res := postJSON(t, srv.URL+"/api/join", `{"code":"`+w.s1.GetString(c.SessionCode)+`","nickname":"Grace"}`, "")
+	var joined struct {
+		Token  string `json:"token"`
+		Record struct {
+			ID string `json:"id"`
+		} `json:"record"`
+	}
+	if res.status != 200 || json.Unmarshal(res.body, &joined) != nil || joined.Token == "" {
+		t.Fatalf("join: %d %s", res.status, res.body)
+	}
+	if r := getJSON(t, srv.URL+"/api/collections/participants/records/"+joined.Record.ID, joined.Token); r.status != 200 {
+		t.Fatalf("view self with join token: %d %s", r.status, r.body)
+	}
+	if r := postJSON(t, srv.URL+"/api/collections/participants/auth-refresh", "", joined.Token); r.status != 200 || !strings.Contains(string(r.body), `"token":"`) {
+		t.Fatalf("auth-refresh with join token: %d %s", r.status, r.body)
+	}
+	if r := getJSON(t, srv.URL+"/api/collections/sessions/records/"+w.s1.Id, joined.Token); r.status != 200 {
+		t.Fatalf("participant views own session: %d %s", r.status, r.body)
+	}
+}
+
+func TestJoinCheck(t *testing.T) {
+	scenarios := []struct {
+		name     string
+		query    string
+		status   int
+		expected []string
+	}{
+		{"free", "nickname=Grace", 200, []string{`"available":true`, `"nickname":"Grace"`, `"suggestion":null`}},
+		{"normalised", "nickname=%20Grace%20%20H%20", 200, []string{`"available":true`, `"nickname":"Grace H"`}},
+		{"taken", "nickname=ADA", 200, []string{`"available":false`, `"nickname":"ADA"`, `"suggestion":"ADA 2"`}},
+		{"invalid nickname", "nickname=%07", 400, []string{`"code":"nickname_invalid"`}},
+		{"unknown code", "nickname=Grace&code=ZZZZZZ", 404, []string{`"data":{}`}},
+	}
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			w := newWorld(t, config.Default())
+			query := s.query
+			if !strings.Contains(query, "code=") {
+				query += "&code=" + strings.ToLower(w.s1.GetString(c.SessionCode))
+			}
+			(&tests.ApiScenario{
+				Method:          http.MethodGet,
+				URL:             "/api/join/check?" + query,
+				ExpectedStatus:  s.status,
+				ExpectedContent: s.expected,
+				TestAppFactory:  w.factory,
+			}).Test(t)
+		})
+	}
+}
+
+// Fifty phones join at once with case variants of one nickname: exactly
+// one wins, the others get nickname_taken, and one record exists.
+func TestConcurrentJoinsOneNickname(t *testing.T) {
+	w := newWorld(t, config.Default())
+	defer w.app.Cleanup()
+	srv := startServer(t, w.app)
+	code := w.s1.GetString(c.SessionCode)
+
+	const n = 50
+	statuses := make([]int, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			nick := "grace"
+			switch i % 4 {
+			case 1:
+				nick = "GRACE"
+			case 2:
+				nick = " Grace\u200b"
+			case 3:
+				nick = "grаce" // Cyrillic а
+			}
+			<-start
+			statuses[i] = postJSON(t, srv.URL+"/api/join", fmt.Sprintf(`{"code":%q,"nickname":%q}`, code, nick), "").status
+		}()
+	}
+	close(start)
+	wg.Wait()
+
+	count := map[int]int{}
+	for _, s := range statuses {
+		count[s]++
+	}
+	if count[200] != 1 || count[409] != n-1 {
+		t.Fatalf("statuses = %v, want one 200 and %d × 409", count, n-1)
+	}
+	total, err := w.app.CountRecords(c.Participants)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != 4 { // Ada, Bob, Cy and the winner
+		t.Fatalf("participants = %d, want 4", total)
+	}
+}
+
+type httpResult struct {
+	status int
+	body   []byte
+}
+
+func postJSON(t testing.TB, url, body, auth string) httpResult {
+	return doJSON(t, http.MethodPost, url, body, auth)
+}
+
+func getJSON(t testing.TB, url, auth string) httpResult {
+	return doJSON(t, http.MethodGet, url, "", auth)
+}
+
+func doJSON(t testing.TB, method, url, body, auth string) httpResult {
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Error(err)
+		return httpResult{}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Error(err)
+		return httpResult{}
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return httpResult{res.StatusCode, b}
+}
