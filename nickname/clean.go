@@ -1,35 +1,104 @@
-// Package nickname normalises display names and derives the key under which
-// two names collide (see API.md, "Nicknames"). It is pure Go: no PocketBase.
 package nickname
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
 
-// ErrControl is returned for text containing control characters.
-var ErrControl = errors.New("contains control characters")
+// ErrInvalid is returned for text that cannot be a nickname because of the
+// characters it contains (API code nickname_invalid). ErrControl and
+// ErrEncoding wrap it, so errors.Is(err, ErrInvalid) covers both.
+var ErrInvalid = errors.New("invalid characters")
+
+// ErrControl is returned for text containing control characters (C0, C1
+// and DEL, including tab, newline and U+0085). It wraps ErrInvalid.
+var ErrControl = fmt.Errorf("%w: control character", ErrInvalid)
+
+// ErrEncoding is returned for text that is not valid UTF-8. It wraps
+// ErrInvalid.
+var ErrEncoding = fmt.Errorf("%w: malformed UTF-8", ErrInvalid)
 
 // Clean applies the shared text normalisation used for nicknames and
 // word-cloud words: Unicode NFKC, format characters (zero-width, bidi
-// controls) removed, surrounding whitespace trimmed and inner runs of
-// whitespace collapsed to one space. Control characters are an error, not
-// silently dropped.
+// controls) and other default-ignorable characters (Hangul fillers, the
+// combining grapheme joiner) removed, surrounding whitespace trimmed and
+// inner runs of whitespace collapsed to one space. Control characters and
+// malformed UTF-8 are errors, not silently dropped.
+//
+// Zero-width joiners are format characters, so a ZWJ emoji sequence such as
+// 👩‍💻 comes out as its parts (👩💻). The result of Clean is a fixed point:
+// Clean(Clean(s)) == Clean(s).
 func Clean(s string) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", ErrEncoding
+	}
+	// Both steps return their input without allocating when it is already
+	// clean, which is the common case on the join path.
 	s = norm.NFKC.String(s)
+	out, changed, err := scrub(s)
+	if err != nil {
+		return "", err
+	}
+	if changed && !norm.NFKC.IsNormalString(out) {
+		// Dropping a format character can bring a letter and a combining
+		// mark together ("e\u200d\u0301"); compose them so that Clean is
+		// idempotent. Composition never creates characters scrub removes.
+		out = norm.NFKC.String(out)
+	}
+	return out, nil
+}
+
+type runeClass uint8
+
+const (
+	classKeep runeClass = iota
+	classDrop
+	classSpace
+	classControl
+)
+
+func classify(r rune) runeClass {
+	if r < utf8.RuneSelf {
+		switch {
+		case r < 0x20 || r == 0x7f:
+			return classControl
+		case r == ' ':
+			return classSpace
+		}
+		return classKeep
+	}
+	switch {
+	case unicode.IsControl(r): // C1 controls, including U+0085
+		return classControl
+	case unicode.Is(unicode.Cf, r), unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r):
+		return classDrop
+	case unicode.IsSpace(r): // U+1680, U+2028, U+2029: the rest become ' ' under NFKC
+		return classSpace
+	}
+	return classKeep
+}
+
+// scrub rejects control characters, drops format characters and collapses
+// whitespace. It reports whether anything changed and returns s itself when
+// nothing did.
+func scrub(s string) (string, bool, error) {
+	clean, err := isScrubbed(s)
+	if err != nil || clean {
+		return s, false, err
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	pendingSpace := false
 	for _, r := range s {
-		switch {
-		case unicode.Is(unicode.Cc, r):
-			return "", ErrControl
-		case unicode.Is(unicode.Cf, r):
+		switch classify(r) {
+		case classDrop:
 			continue
-		case unicode.IsSpace(r):
+		case classSpace:
 			pendingSpace = b.Len() > 0
 			continue
 		}
@@ -39,5 +108,30 @@ func Clean(s string) (string, error) {
 		}
 		b.WriteRune(r)
 	}
-	return b.String(), nil
+	return b.String(), true, nil
+}
+
+// isScrubbed reports whether scrub would leave s unchanged, or ErrControl.
+func isScrubbed(s string) (bool, error) {
+	clean := true
+	afterSpace := true // a space at the start must go
+	for _, r := range s {
+		switch classify(r) {
+		case classControl:
+			return false, ErrControl
+		case classDrop:
+			clean = false
+		case classSpace:
+			if r != ' ' || afterSpace {
+				clean = false
+			}
+			afterSpace = true
+		default:
+			afterSpace = false
+		}
+	}
+	if s != "" && afterSpace {
+		clean = false // trailing space
+	}
+	return clean, nil
 }
