@@ -1,6 +1,8 @@
 package hooks
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -41,4 +43,19 @@ func badRequest(field, code, message string) *router.ApiError {
 // conflict is a 409 with data.<field>.code (and extra keys, if any).
 func conflict(field, code, message string, extra map[string]any) *router.ApiError {
 	return router.NewApiError(http.StatusConflict, message, map[string]error{field: fieldError{code: code, message: message, extra: extra}})
+}
+
+// firstClientError returns err as the client error it carries (an API
+// error, or validation errors as a 400); anything else is a server fault,
+// a 500 whose cause the request log records.
+func firstClientError(err error, what string) error {
+	var apiErr *router.ApiError
+	if errors.As(err, &apiErr) {
+		return apiErr
+	}
+	var verrs validation.Errors
+	if errors.As(err, &verrs) {
+		return apis.NewBadRequestError("", verrs)
+	}
+	return apis.NewInternalServerError("", fmt.Errorf("%s: %w", what, err))
 }

@@ -1,0 +1,248 @@
+package hooks
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"conflicto/activity"
+	c "conflicto/collections"
+)
+
+// serverBlocklist is applied to every word cloud on top of its own list.
+var serverBlocklist = []string{"fuck", "shit", "cunt", "nigger", "faggot"}
+
+// registerResponses binds the answer rules: value validation by type,
+// one answer per participant per activity, final quiz answers, the quiz
+// deadline and score, and the poker reset route.
+func registerResponses(app core.App) {
+	app.OnRecordCreateRequest(c.Responses).BindFunc(func(e *core.RecordRequestEvent) error {
+		if !e.HasSuperuserAuth() {
+			if err := checkAnswerable(e.App, e.Record.GetString(c.ResponseActivity), true); err != nil {
+				return err
+			}
+			if answered(e.App, e.Record.GetString(c.ResponseActivity), e.Record.GetString(c.ResponseParticipant)) {
+				return alreadyAnswered()
+			}
+		}
+		err := e.Next()
+		if err != nil && isUniqueViolation(err, c.IndexResponseOnce, c.Responses+"."+c.ResponseParticipant) {
+			return alreadyAnswered()
+		}
+		if err == nil && e.Auth != nil && e.Auth.Collection().Name == c.Participants {
+			if err := touchParticipant(e.App, e.Auth); err != nil {
+				e.App.Logger().Warn("touch participant on answer", "participant", e.Auth.Id, "error", err)
+			}
+		}
+		return err
+	})
+	app.OnRecordUpdateRequest(c.Responses).BindFunc(func(e *core.RecordRequestEvent) error {
+		if !e.HasSuperuserAuth() {
+			if err := checkAnswerable(e.App, e.Record.Original().GetString(c.ResponseActivity), false); err != nil {
+				return err
+			}
+		}
+		return e.Next()
+	})
+	app.OnRecordCreate(c.Responses).BindFunc(func(e *core.RecordEvent) error {
+		if err := prepareResponse(e.App, e.Record, nil); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+	app.OnRecordUpdate(c.Responses).BindFunc(func(e *core.RecordEvent) error {
+		if err := prepareResponse(e.App, e.Record, e.Record.Original()); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		e.Router.POST("/api/activities/{id}/reset", resetActivity)
+		return e.Next()
+	})
+}
+
+func alreadyAnswered() error {
+	return conflict(c.ResponseActivity, "already_answered", "You have already answered this activity.", nil)
+}
+
+func answered(app core.App, activityID, participantID string) bool {
+	var one int
+	err := app.DB().Select("(1)").From(c.Responses).
+		Where(dbx.HashExp{c.ResponseActivity: activityID, c.ResponseParticipant: participantID}).
+		Limit(1).Row(&one)
+	return err == nil
+}
+
+// checkAnswerable gives a participant's request a precise error before the
+// API rule turns it into a generic one: the activity must be active, its
+// session not completed, and a quiz not past its deadline. An unknown
+// activity is left to the rule.
+func checkAnswerable(app core.App, activityID string, creating bool) error {
+	act, err := app.FindRecordById(c.Activities, activityID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return apis.NewInternalServerError("", fmt.Errorf("find activity %s: %w", activityID, err))
+	}
+	if err := activeActivityError(app, act); err != nil {
+		return err
+	}
+	typ := activity.Type(act.GetString(c.ActivityType))
+	if typ == activity.Quiz {
+		if !creating {
+			return conflict(c.ResponseValue, "answer_final", "Quiz answers are final.", nil)
+		}
+		if quizElapsed(act) > activity.QuizTimeLimit(configBytes(act)) {
+			return timeUp()
+		}
+	}
+	return nil
+}
+
+func timeUp() error {
+	return conflict(c.ResponseValue, "time_up", "Time is up for this question.", nil)
+}
+
+// activeActivityError explains why an activity takes no answers, or is nil.
+func activeActivityError(app core.App, act *core.Record) error {
+	if c.ActivityState(act.GetString(c.ActivityStatus)) == c.ActivityActive {
+		return nil
+	}
+	session, err := app.FindRecordById(c.Sessions, act.GetString(c.ActivitySession))
+	if err == nil && c.SessionState(session.GetString(c.SessionStatus)) == c.SessionCompleted {
+		return invalid(c.ResponseActivity, "session_completed", "The session is completed and read-only.")
+	}
+	return conflict(c.ResponseActivity, "activity_not_active", "This activity is not taking answers.", nil)
+}
+
+func quizElapsed(act *core.Record) time.Duration {
+	started := act.GetDateTime(c.ActivityStartedAt).Time()
+	if started.IsZero() {
+		return 0
+	}
+	return time.Since(started)
+}
+
+func configBytes(act *core.Record) []byte {
+	return rawJSON(act, c.ActivityConfig)
+}
+
+// rawJSON returns the raw JSON of a json field.
+func rawJSON(r *core.Record, field string) []byte {
+	switch v := r.Get(field).(type) {
+	case types.JSONRaw:
+		return v
+	case []byte:
+		return v
+	case string:
+		return []byte(v)
+	case nil:
+		return nil
+	}
+	return []byte(r.GetString(field))
+}
+
+// prepareResponse enforces the answer rules on every save path and stores
+// the canonical value and the quiz score. original is nil on create.
+func prepareResponse(app core.App, r, original *core.Record) error {
+	if original != nil {
+		for _, f := range []string{c.ResponseActivity, c.ResponseParticipant} {
+			if r.GetString(f) != original.GetString(f) {
+				return invalid(f, "immutable", "An answer cannot move to another "+f+".")
+			}
+		}
+	}
+	act, err := app.FindRecordById(c.Activities, r.GetString(c.ResponseActivity))
+	if errors.Is(err, sql.ErrNoRows) {
+		return invalid(c.ResponseActivity, "validation_missing_rel_records", "The activity does not exist.")
+	}
+	if err != nil {
+		return fmt.Errorf("find activity: %w", err)
+	}
+	if err := activeActivityError(app, act); err != nil {
+		return err
+	}
+	participant, err := app.FindRecordById(c.Participants, r.GetString(c.ResponseParticipant))
+	if err == nil && participant.GetString(c.ParticipantSession) != act.GetString(c.ActivitySession) {
+		return invalid(c.ResponseParticipant, "wrong_session", "The participant is not in this activity's session.")
+	}
+
+	typ := activity.Type(act.GetString(c.ActivityType))
+	config := configBytes(act)
+	if typ == activity.Quiz && original != nil {
+		return conflict(c.ResponseValue, "answer_final", "Quiz answers are final.", nil)
+	}
+	value, verr := activity.ValidateAnswer(typ, config, rawJSON(r, c.ResponseValue), serverBlocklist)
+	if verr != nil {
+		return invalid(c.ResponseValue, verr.Code, verr.Message)
+	}
+	r.Set(c.ResponseValue, types.JSONRaw(value))
+
+	if typ == activity.Quiz {
+		elapsed := quizElapsed(act)
+		if elapsed > activity.QuizTimeLimit(config) {
+			return timeUp()
+		}
+		var answer struct {
+			Choice int `json:"choice"`
+		}
+		if err := json.Unmarshal(value, &answer); err != nil {
+			return fmt.Errorf("decode canonical quiz answer: %w", err)
+		}
+		score, _ := activity.QuizScore(config, answer.Choice, elapsed)
+		r.Set(c.ResponseScore, score)
+	}
+	return nil
+}
+
+// resetActivity is POST /api/activities/{id}/reset: a poker re-vote. It
+// deletes the activity's responses and hides the results again.
+func resetActivity(e *core.RequestEvent) error {
+	act, err := e.App.FindRecordById(c.Activities, e.Request.PathValue("id"))
+	if err != nil {
+		return e.NotFoundError("", err)
+	}
+	if !canManageActivity(e, act) {
+		return e.NotFoundError("", nil)
+	}
+	if activity.Type(act.GetString(c.ActivityType)) != activity.Poker {
+		return badRequest(c.ActivityType, "reset_unsupported", "Only poker rounds can be reset.")
+	}
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		if _, err := tx.DB().Delete(c.Responses, dbx.HashExp{c.ResponseActivity: act.Id}).Execute(); err != nil {
+			return fmt.Errorf("delete responses of %s: %w", act.Id, err)
+		}
+		act.Set(c.ActivityRevealed, false)
+		return tx.Save(act)
+	})
+	if err != nil {
+		return firstClientError(err, "reset activity "+act.Id)
+	}
+	if err := apis.EnrichRecord(e, act); err != nil {
+		return apis.NewInternalServerError("", err)
+	}
+	return e.JSON(http.StatusOK, act)
+}
+
+// canManageActivity reports whether the caller owns the activity's session
+// (or is a superuser).
+func canManageActivity(e *core.RequestEvent, act *core.Record) bool {
+	if e.HasSuperuserAuth() {
+		return true
+	}
+	if e.Auth == nil || e.Auth.Collection().Name != c.Users {
+		return false
+	}
+	session, err := e.App.FindRecordById(c.Sessions, act.GetString(c.ActivitySession))
+	return err == nil && session.GetString(c.SessionOwner) == e.Auth.Id
+}
