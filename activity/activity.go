@@ -1,0 +1,195 @@
+// Package activity is the one place that knows the rules of the four activity
+// types (poll, poker, quiz, wordcloud): it validates a config and fills in its
+// defaults, validates an answer against a config, says what is public, and
+// builds results from grouped responses. It is pure Go, without PocketBase, so
+// the hooks stay thin and the rules are tested without a database.
+//
+// Configs and values are strict JSON objects: invalid UTF-8, a duplicate key, a
+// key the type does not define, a wrong JSON type, a fractional or
+// out-of-range number where an integer is expected, or a null are all errors,
+// never silently fixed up. Absent optional fields take their defaults.
+//
+// Error codes (Error.Code) by the record field they are reported on (Error.Field):
+//
+//	field   code              when
+//	type    invalid_type      the type is not one of Types()
+//	config  config_too_large  the config is over MaxConfigSize bytes
+//	config  unknown_field     the config has a field the type does not define
+//	config  invalid_config    anything else wrong with the config; Message says what
+//	value   value_too_large   the value is over MaxValueSize bytes
+//	value   unknown_field     the value has a field the type does not define
+//	value   invalid_value     anything else wrong with the value; Message says what
+//	value   too_many_words    wordcloud: more words than max_words
+//	value   word_length       wordcloud: a word longer than max_length characters
+//	value   word_blocked      wordcloud: a word on the config's or the server's blocklist
+package activity
+
+import "fmt"
+
+// Type is an activity type, as stored in the activities.type field.
+type Type string
+
+// The activity types.
+const (
+	Poll      Type = "poll"
+	Poker     Type = "poker"
+	Quiz      Type = "quiz"
+	Wordcloud Type = "wordcloud"
+)
+
+// Size limits of the raw JSON of a config and of a response value.
+const (
+	MaxConfigSize = 64 << 10
+	MaxValueSize  = 16 << 10
+)
+
+// Types lists every activity type, in a fixed order.
+func Types() []Type { return []Type{Poll, Poker, Quiz, Wordcloud} }
+
+// Valid reports whether t is one of Types().
+func Valid(t Type) bool {
+	switch t {
+	case Poll, Poker, Quiz, Wordcloud:
+		return true
+	}
+	return false
+}
+
+// Error is a client error: Field is the record field to report it on
+// ("config" or "value"; "type" for an unknown type), Code a stable snake_case
+// code from the table in the package comment, and Message a sentence-case
+// message saying what is wrong.
+type Error struct {
+	Field, Code, Message string
+}
+
+// Error implements the error interface.
+func (e *Error) Error() string {
+	return e.Field + ": " + e.Message + " (" + e.Code + ")"
+}
+
+// Group is one distinct canonical response value and how many responses carry it.
+type Group struct {
+	Value []byte
+	Count int
+}
+
+// Vote is one named poker vote (only needed after reveal).
+type Vote struct {
+	Nickname string `json:"nickname"`
+	Card     string `json:"card"`
+}
+
+// rules is a parsed, valid config of one type: everything that depends on it.
+type rules interface {
+	// answer validates a value and returns its canonical form, ready to marshal.
+	answer(value []byte, serverBlocklist []string) (any, *Error)
+	public(revealed bool) map[string]any
+	resultsPublic(revealed bool) bool
+	results(groups []Group, votes []Vote, revealed bool) map[string]any
+}
+
+func parse(t Type, raw []byte) (rules, *Error) {
+	switch t {
+	case Poll:
+		return parsePoll(raw)
+	case Poker:
+		return parsePoker(raw)
+	case Quiz:
+		return parseQuiz(raw)
+	case Wordcloud:
+		return parseWordcloud(raw)
+	}
+	return nil, &Error{Field: "type", Code: "invalid_type", Message: fmt.Sprintf("Unknown activity type %q.", t)}
+}
+
+// NormalizeConfig validates a raw JSON config for type t and returns the
+// canonical JSON with every default filled in. An empty raw config or JSON
+// null counts as {} (all defaults). Option texts and cards are stored trimmed,
+// blocklist words normalised like nicknames, quiz "correct" as a sorted list.
+func NormalizeConfig(t Type, raw []byte) ([]byte, *Error) {
+	if len(raw) > MaxConfigSize {
+		return nil, configTooLarge()
+	}
+	r, err := parse(t, raw)
+	if err != nil {
+		return nil, err
+	}
+	out := marshal(r)
+	if len(out) > MaxConfigSize { // escaping can grow the text
+		return nil, configTooLarge()
+	}
+	return out, nil
+}
+
+// ValidateAnswer checks a raw JSON response value against the canonical config
+// of type t and returns the canonical value JSON (poll choices sorted
+// ascending; wordcloud words normalised, case-folded and sorted).
+// serverBlocklist is the server's own list of forbidden words, applied to word
+// clouds on top of the config's blocklist. A config that does not parse
+// (a server fault: stored configs are canonical) is reported on "config".
+func ValidateAnswer(t Type, config []byte, value []byte, serverBlocklist []string) ([]byte, *Error) {
+	if len(value) > MaxValueSize {
+		return nil, &Error{Field: "value", Code: "value_too_large", Message: fmt.Sprintf("Value must be at most %d bytes.", MaxValueSize)}
+	}
+	r, err := parse(t, config)
+	if err != nil {
+		return nil, err
+	}
+	v, err := r.answer(value, serverBlocklist)
+	if err != nil {
+		return nil, err
+	}
+	out := marshal(v)
+	if len(out) > MaxValueSize {
+		return nil, &Error{Field: "value", Code: "value_too_large", Message: fmt.Sprintf("Value must be at most %d bytes.", MaxValueSize)}
+	}
+	return out, nil
+}
+
+// PublicConfig returns the config fields safe to show everyone in the live
+// state: a quiz's "correct" only once revealed, never a word cloud's blocklist.
+// It returns nil when t or config is invalid.
+func PublicConfig(t Type, config []byte, revealed bool) map[string]any {
+	r, err := parse(t, config)
+	if err != nil {
+		return nil
+	}
+	return r.public(revealed)
+}
+
+// ResultsPublic reports whether results of type t are public: a poll's when
+// live_results or revealed, poker's and a quiz's only when revealed, a word
+// cloud's always. An invalid config counts as public only when revealed.
+func ResultsPublic(t Type, config []byte, revealed bool) bool {
+	r, err := parse(t, config)
+	if err != nil {
+		return revealed
+	}
+	return r.resultsPublic(revealed)
+}
+
+// Results builds the results document of one activity from its responses
+// grouped by canonical value (groups) and, for revealed poker, the named votes.
+// It is a map so the results route can add its own keys (activity, status, ...):
+//
+//	poll       counts (one per option, in option order), voters
+//	poker      voters; after reveal also votes [{nickname, card}], distribution
+//	           {card: count} over the whole deck in deck order, average and
+//	           median of the numeric cards (null without numeric votes), consensus
+//	quiz       counts, answered, correct_count; after reveal also correct
+//	wordcloud  words [{text, count}]: top 100 by count desc, then text asc
+//
+// Groups whose value does not decode are skipped. Results returns nil when t
+// or config is invalid.
+func Results(t Type, config []byte, groups []Group, votes []Vote, revealed bool) map[string]any {
+	r, err := parse(t, config)
+	if err != nil {
+		return nil
+	}
+	return r.results(groups, votes, revealed)
+}
+
+func configTooLarge() *Error {
+	return &Error{Field: "config", Code: "config_too_large", Message: fmt.Sprintf("Config must be at most %d bytes.", MaxConfigSize)}
+}
