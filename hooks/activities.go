@@ -1,8 +1,260 @@
 package hooks
 
 import (
+	"bytes"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"conflicto/activity"
+	c "conflicto/collections"
 )
 
-// registerActivities binds the activity rules and the advance/reorder routes.
-func registerActivities(app core.App) {}
+// registerActivities binds the activity rules and the advance/reorder
+// routes. As for sessions, the rules sit in the create/update/delete model
+// hooks, each in one transaction with the write: they hold on every save
+// path and check the stored rows, not the caller's copy.
+//
+// Field errors beyond API.md: a change refused because the session is
+// completed is reported on data.session (code session_completed); a
+// position beyond n+1 on create is data.position "position_out_of_range";
+// a REST update that changes position is data.position "use_reorder" (the
+// order changes only through POST /api/sessions/{id}/reorder, which keeps
+// positions 1..n).
+func registerActivities(app core.App) {
+	app.OnRecordCreate(c.Activities).BindFunc(onActivityCreate)
+	app.OnRecordUpdate(c.Activities).BindFunc(onActivityUpdate)
+	app.OnRecordDelete(c.Activities).BindFunc(onActivityDelete)
+	app.OnRecordCreateRequest(c.Activities).BindFunc(onActivityCreateRequest)
+	app.OnRecordUpdateRequest(c.Activities).BindFunc(onActivityUpdateRequest)
+	app.OnServe().BindFunc(bindSessionRoutes)
+}
+
+func activityState(r *core.Record) c.ActivityState {
+	return c.ActivityState(r.GetString(c.ActivityStatus))
+}
+
+// findSession returns the session with id, or nil when there is none.
+func findSession(app core.App, id string) (*core.Record, error) {
+	if id == "" {
+		return nil, nil
+	}
+	s, err := app.FindRecordById(c.Sessions, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, serverFault(fmt.Errorf("find session %s: %w", id, err))
+	}
+	return s, nil
+}
+
+// onActivityCreate checks a new activity and places it. The transaction
+// keeps the position computed by placeNewActivity free until the insert.
+func onActivityCreate(e *core.RecordEvent) error {
+	r := e.Record
+	r.Set(c.ActivityTitle, strings.TrimSpace(r.GetString(c.ActivityTitle)))
+	switch activityState(r) {
+	case "":
+		r.Set(c.ActivityStatus, string(c.ActivityDraft))
+	case c.ActivityDraft:
+	default:
+		return invalid(c.ActivityStatus, "invalid_transition", "A new activity starts as draft.")
+	}
+	return e.App.RunInTransaction(func(tx core.App) error {
+		e.App = tx
+		session, err := findSession(tx, r.GetString(c.ActivitySession))
+		if err != nil {
+			return err
+		}
+		if session == nil {
+			return e.Next() // the relation field reports it
+		}
+		if sessionState(session) == c.SessionCompleted {
+			return sessionCompleted()
+		}
+		if err := normalizeActivityConfig(r); err != nil {
+			return err
+		}
+		if err := placeNewActivity(tx, r); err != nil {
+			return err
+		}
+		return activityUniqueError(e.Next())
+	})
+}
+
+// onActivityUpdate checks the change against the stored activity and runs
+// the transitions' side effects: activating expires the session's active
+// activity in the same transaction (the partial unique index is the
+// guarantee, this the friendly path) and stamps started_at; expiring
+// stamps ended_at.
+func onActivityUpdate(e *core.RecordEvent) error {
+	return e.App.RunInTransaction(func(tx core.App) error {
+		e.App = tx
+		r := e.Record
+		stored, err := tx.FindRecordById(c.Activities, r.Id)
+		if err != nil {
+			return fmt.Errorf("load stored activity %s: %w", r.Id, err)
+		}
+		for _, field := range []string{c.ActivitySession, c.ActivityType} {
+			if r.GetString(field) != stored.GetString(field) {
+				return invalid(field, "immutable", fmt.Sprintf("The %s of an activity cannot change.", field))
+			}
+		}
+		session, err := findSession(tx, r.GetString(c.ActivitySession))
+		if err != nil {
+			return err
+		}
+		if session == nil {
+			return e.Next()
+		}
+		if sessionState(session) == c.SessionCompleted {
+			return sessionCompleted()
+		}
+		r.Set(c.ActivityTitle, strings.TrimSpace(r.GetString(c.ActivityTitle)))
+		from, to := activityState(stored), activityState(r)
+		if !c.ActivityTransitions.CanTransition(from, to) {
+			return invalid(c.ActivityStatus, "invalid_transition", fmt.Sprintf("An activity cannot go from %q to %q.", from, to))
+		}
+		if err := checkConfigChange(stored, r); err != nil {
+			return err
+		}
+		switch {
+		case from == c.ActivityDraft && to == c.ActivityActive:
+			if sessionState(session) != c.SessionActive {
+				return invalid(c.ActivityStatus, "session_not_active", "Activities can run only while their session is active.")
+			}
+			if err := expireActiveActivity(tx, session.Id); err != nil {
+				return err
+			}
+			r.Set(c.ActivityStartedAt, types.NowDateTime())
+		case from == c.ActivityActive && to == c.ActivityExpired:
+			r.Set(c.ActivityEndedAt, types.NowDateTime())
+		}
+		return activityUniqueError(e.Next())
+	})
+}
+
+func sessionCompleted() error {
+	return invalid(c.ActivitySession, "session_completed", "The session is completed; its activities can no longer change.")
+}
+
+// checkConfigChange normalizes a draft's config; past draft the config is
+// frozen: it may be sent back, but only unchanged (compared in canonical
+// form, so key order and spacing do not count).
+func checkConfigChange(stored, r *core.Record) error {
+	if activityState(stored) == c.ActivityDraft {
+		return normalizeActivityConfig(r)
+	}
+	t := activity.Type(r.GetString(c.ActivityType))
+	was, _ := activity.NormalizeConfig(t, rawConfig(stored))
+	now, err := activity.NormalizeConfig(t, rawConfig(r))
+	if err != nil || !bytes.Equal(was, now) {
+		return invalid(c.ActivityConfig, "config_frozen", "The config can change only while the activity is a draft.")
+	}
+	return nil
+}
+
+// rawConfig is the config as sent. PocketBase stores an empty form value
+// of a JSON field as "", which counts as missing like null.
+func rawConfig(r *core.Record) []byte {
+	raw, _ := r.GetRaw(c.ActivityConfig).(types.JSONRaw)
+	if t := bytes.TrimSpace(raw); string(t) == `""` {
+		return nil
+	}
+	return raw
+}
+
+// normalizeActivityConfig validates the config through package activity,
+// the one place that knows the types, and stores its canonical form with
+// the defaults filled in. An unknown type is left to the select field.
+func normalizeActivityConfig(r *core.Record) error {
+	t := activity.Type(r.GetString(c.ActivityType))
+	if !activity.Valid(t) {
+		return nil
+	}
+	out, err := activity.NormalizeConfig(t, rawConfig(r))
+	if err != nil {
+		return invalid(err.Field, err.Code, err.Message)
+	}
+	r.Set(c.ActivityConfig, types.JSONRaw(out))
+	return nil
+}
+
+// expireActiveActivity expires the session's active activity, if any.
+func expireActiveActivity(app core.App, sessionID string) error {
+	active, err := app.FindFirstRecordByFilter(c.Activities, "session = {:session} && status = {:status}",
+		dbx.Params{"session": sessionID, "status": string(c.ActivityActive)})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return serverFault(fmt.Errorf("find the active activity of session %s: %w", sessionID, err))
+	}
+	active.Set(c.ActivityStatus, string(c.ActivityExpired))
+	return app.Save(active)
+}
+
+// onActivityDelete keeps positions 1..n by compacting the rest in the
+// delete's transaction. PocketBase deletes a session before cascading to
+// its activities, so a missing session means the whole session goes and
+// there is nothing to keep in order or to protect.
+func onActivityDelete(e *core.RecordEvent) error {
+	return e.App.RunInTransaction(func(tx core.App) error {
+		e.App = tx
+		session, err := findSession(tx, e.Record.GetString(c.ActivitySession))
+		if err != nil {
+			return err
+		}
+		if session == nil {
+			return e.Next()
+		}
+		if sessionState(session) == c.SessionCompleted {
+			return sessionCompleted()
+		}
+		fresh, err := tx.FindRecordById(c.Activities, e.Record.Id)
+		if err != nil {
+			return e.Next() // already gone: let PocketBase report it
+		}
+		if activityState(fresh) == c.ActivityActive {
+			return invalid(c.ActivityStatus, "activity_active", "An active activity cannot be deleted; advance or expire it first.")
+		}
+		if err := e.Next(); err != nil {
+			return err
+		}
+		return compactPositions(tx, session.Id, fresh.GetInt(c.ActivityPosition))
+	})
+}
+
+func onActivityCreateRequest(e *core.RecordRequestEvent) error {
+	info, err := e.RequestInfo()
+	if err != nil {
+		return err
+	}
+	for _, field := range []string{c.ActivityStartedAt, c.ActivityEndedAt} {
+		if v := info.Body[field]; v != nil && v != "" {
+			return badRequest(field, "read_only", fmt.Sprintf("The %s field is set by the server.", field))
+		}
+	}
+	return e.Next()
+}
+
+// onActivityUpdateRequest refuses changes a client may not make; unchanged
+// values pass, as the dashboard sends the whole record back.
+func onActivityUpdateRequest(e *core.RecordRequestEvent) error {
+	old := e.Record.Original()
+	if e.Record.GetInt(c.ActivityPosition) != old.GetInt(c.ActivityPosition) {
+		return badRequest(c.ActivityPosition, "use_reorder", "Change the order with POST /api/sessions/{id}/reorder.")
+	}
+	for _, field := range []string{c.ActivityStartedAt, c.ActivityEndedAt} {
+		if !e.Record.GetDateTime(field).Equal(old.GetDateTime(field)) {
+			return badRequest(field, "read_only", fmt.Sprintf("The %s field is set by the server.", field))
+		}
+	}
+	return e.Next()
+}
