@@ -32,7 +32,7 @@ func placeNewActivity(app core.App, r *core.Record) error {
 		return serverFault(fmt.Errorf("count the activities of session %s: %w", r.GetString(c.ActivitySession), err))
 	}
 	switch {
-	case pos <= 0:
+	case pos == 0:
 		r.Set(c.ActivityPosition, row.Max+1)
 	case row.Taken > 0:
 		return invalid(c.ActivityPosition, "position_taken", fmt.Sprintf("Position %d is taken; omit the position to append.", pos))
