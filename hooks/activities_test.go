@@ -165,10 +165,10 @@ func TestActivitiesCollectionAccess(t *testing.T) {
 // seeded activities (A1..A3 in S1, B1 in S2).
 type activityScenario struct {
 	name        string
-	actor       string                                  // actorOwner when empty
+	actor       string                                   // actorOwner when empty
 	prepare     func(testing.TB, *world, []*core.Record) // before the request
-	method      string                                  // PATCH when empty
-	url         string                                  // placeholders as in fill; A1's record when empty
+	method      string                                   // PATCH when empty
+	url         string                                   // placeholders as in fill; A1's record when empty
 	body        string
 	status      int
 	expected    []string
@@ -321,8 +321,10 @@ func TestActivityRulesOverREST(t *testing.T) {
 		{name: "change the type", body: `{"type":"poker"}`, status: 400, expected: []string{errCode("type", "immutable")}},
 		{name: "move to another session", actor: actorSuperuser, body: `{"session":"S2"}`, status: 400, expected: []string{errCode("session", "immutable")}},
 		{name: "move to another session of the owner",
-			prepare: func(t testing.TB, w *world, _ []*core.Record) { w.s2 = createSession(t, w.app, w.hostA, c.SessionDraft) },
-			body:    `{"session":"S2"}`, status: 400, expected: []string{errCode("session", "immutable")}},
+			prepare: func(t testing.TB, w *world, _ []*core.Record) {
+				w.s2 = createSession(t, w.app, w.hostA, c.SessionDraft)
+			},
+			body: `{"session":"S2"}`, status: 400, expected: []string{errCode("session", "immutable")}},
 		{name: "change the position", body: `{"position":2}`, status: 400, expected: []string{errCode("position", "use_reorder")}},
 		{name: "send the position unchanged", body: `{"position":1,"title":"Again"}`, status: 200, expected: []string{`"title":"Again"`}},
 		{name: "set started_at", body: `{"started_at":"2026-01-01 10:00:00.000Z"}`, status: 400, expected: []string{errCode("started_at", "read_only")}},
