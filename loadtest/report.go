@@ -1,0 +1,189 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Run is the outcome of one scenario against one target.
+type Run struct {
+	Scenario string             `json:"scenario"`
+	Target   string             `json:"target"` // conflicto, plain, plain-scoped, plain-open
+	Params   map[string]any     `json:"params"`
+	Ops      map[string]Summary `json:"ops"`
+	Main     string             `json:"main"` // the op compared across targets
+	OK       bool               `json:"ok"`   // the correctness check passed and nothing errored
+	Problems []string           `json:"problems,omitempty"`
+	RSSMB    *RSS               `json:"server_rss_mb,omitempty"`
+	Extra    map[string]any     `json:"extra,omitempty"`
+}
+
+// RSS is the server's resident memory, in MB, while the scenario ran.
+type RSS struct {
+	Before float64 `json:"before"`
+	Peak   float64 `json:"peak"`
+}
+
+// Check finishes a run: it stores the problems found and sets OK.
+func (r *Run) Check(problems []string) {
+	r.Problems = append(r.Problems, problems...)
+	for name, s := range r.Ops {
+		if s.Errors > 0 {
+			r.Problems = append(r.Problems, fmt.Sprintf("%s: %d errors (%v)", name, s.Errors, s.Status))
+		}
+	}
+	r.OK = len(r.Problems) == 0
+}
+
+// Report is everything one invocation prints as its JSON line.
+type Report struct {
+	Scenario string             `json:"scenario"`
+	Date     string             `json:"date"`
+	Commit   string             `json:"commit,omitempty"`
+	Machine  string             `json:"machine"`
+	Runs     []*Run             `json:"runs"`
+	Ratios   map[string]float64 `json:"ratios,omitempty"`
+	OK       bool               `json:"ok"`
+}
+
+// NewReport starts the report of scenario.
+func NewReport(scenario string) *Report {
+	return &Report{
+		Scenario: scenario,
+		Date:     time.Now().UTC().Format(time.RFC3339),
+		Commit:   gitCommit(),
+		Machine:  fmt.Sprintf("%d CPU, %s, %s/%s", runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH),
+		Ratios:   map[string]float64{},
+	}
+}
+
+// Finish computes the ratios Conflicto/plain of the runs that exist and
+// the overall verdict.
+func (rep *Report) Finish() {
+	rep.OK = len(rep.Runs) > 0
+	var conflicto *Run
+	for _, r := range rep.Runs {
+		rep.OK = rep.OK && r.OK
+		if r.Target == "conflicto" {
+			conflicto = r
+		}
+	}
+	if conflicto == nil {
+		return
+	}
+	c := conflicto.Ops[conflicto.Main]
+	for _, r := range rep.Runs {
+		if r == conflicto {
+			continue
+		}
+		p := r.Ops[r.Main]
+		if rep.Scenario == "fanout" {
+			rep.Ratios["p99_delivery_conflicto_over_"+r.Target] = ratio(c.P99Ms, p.P99Ms)
+			rep.Ratios["max_delivery_conflicto_over_"+r.Target] = ratio(c.MaxMs, p.MaxMs)
+			continue
+		}
+		rep.Ratios["throughput_conflicto_over_"+r.Target] = ratio(c.Throughput, p.Throughput)
+		rep.Ratios["p99_conflicto_over_"+r.Target] = ratio(c.P99Ms, p.P99Ms)
+	}
+}
+
+// Print writes the human summary to w and then the report as one JSON
+// line to jsonOut.
+func (rep *Report) Print(w, jsonOut io.Writer) {
+	fmt.Fprintf(w, "\n== %s — %s — %s — commit %s\n", rep.Scenario, rep.Date, rep.Machine, rep.Commit)
+	for _, r := range rep.Runs {
+		fmt.Fprintf(w, "\n[%s] %s %s\n", r.Target, r.Scenario, formatParams(r.Params))
+		names := make([]string, 0, len(r.Ops))
+		for name := range r.Ops {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		for _, name := range names {
+			s := r.Ops[name]
+			mark := " "
+			if name == r.Main {
+				mark = "*"
+			}
+			fmt.Fprintf(w, " %s %-14s n=%-6d %8.1f/s  p50 %7.1f  p95 %7.1f  p99 %7.1f  max %7.1f ms  %s\n",
+				mark, name, s.Count, s.Throughput, s.P50Ms, s.P95Ms, s.P99Ms, s.MaxMs, formatStatus(s.Status))
+		}
+		if r.RSSMB != nil {
+			fmt.Fprintf(w, "   server RSS: %.1f MB before, %.1f MB peak\n", r.RSSMB.Before, r.RSSMB.Peak)
+		}
+		for k, v := range r.Extra {
+			fmt.Fprintf(w, "   %s: %v\n", k, v)
+		}
+		if r.OK {
+			fmt.Fprintln(w, "   check: OK")
+		} else {
+			fmt.Fprintln(w, "   check: FAILED")
+			for _, p := range r.Problems {
+				fmt.Fprintln(w, "     - "+p)
+			}
+		}
+	}
+	if len(rep.Ratios) > 0 {
+		fmt.Fprintln(w, "\nratios Conflicto/plain:")
+		keys := make([]string, 0, len(rep.Ratios))
+		for k := range rep.Ratios {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			fmt.Fprintf(w, "  %-44s %.2f\n", k, rep.Ratios[k])
+		}
+	}
+	verdict := "OK"
+	if !rep.OK {
+		verdict = "FAILED"
+	}
+	fmt.Fprintf(w, "\nresult: %s\n", verdict)
+	line, _ := json.Marshal(rep)
+	fmt.Fprintln(jsonOut, string(line))
+}
+
+func formatParams(p map[string]any) string {
+	keys := make([]string, 0, len(p))
+	for k := range p {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s=%v", k, p[k])
+	}
+	return strings.Join(parts, " ")
+}
+
+func formatStatus(s map[string]int) string {
+	keys := make([]string, 0, len(s))
+	for k := range s {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s:%d", k, s[k])
+	}
+	return strings.Join(parts, " ")
+}
+
+// gitCommit returns the short commit of the working directory, "" outside
+// a git checkout.
+func gitCommit() string {
+	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return ""
+	}
+	commit := strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
+		commit += "+dirty"
+	}
+	return commit
+}

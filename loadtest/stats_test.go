@@ -1,0 +1,98 @@
+package main
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestPercentile(t *testing.T) {
+	hundred := make([]time.Duration, 100)
+	for i := range hundred {
+		hundred[i] = time.Duration(i+1) * time.Millisecond
+	}
+	scenarios := []struct {
+		name   string
+		sorted []time.Duration
+		p      float64
+		want   time.Duration
+	}{
+		{"empty", nil, 50, 0},
+		{"single p50", []time.Duration{7}, 50, 7},
+		{"single p99", []time.Duration{7}, 99, 7},
+		{"1..100 p50", hundred, 50, 50 * time.Millisecond},
+		{"1..100 p95", hundred, 95, 95 * time.Millisecond},
+		{"1..100 p99", hundred, 99, 99 * time.Millisecond},
+		{"1..100 p100", hundred, 100, 100 * time.Millisecond},
+		{"four p50 takes the lower middle", []time.Duration{1, 2, 3, 4}, 50, 2},
+		{"four p99 rounds up to the last", []time.Duration{1, 2, 3, 4}, 99, 4},
+		{"tiny p rounds up to the first", []time.Duration{1, 2, 3, 4}, 0.1, 1},
+	}
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			if got := Percentile(s.sorted, s.p); got != s.want {
+				t.Fatalf("Percentile(%v, %v) = %v, want %v", s.sorted, s.p, got, s.want)
+			}
+		})
+	}
+}
+
+func TestRecorderSummary(t *testing.T) {
+	r := NewRecorder()
+	start := time.Unix(1000, 0)
+	// 10 operations of 1..10 ms, one starting every 100 ms: wall 0.91 s.
+	for i := range 10 {
+		r.Add(start.Add(time.Duration(i)*100*time.Millisecond), time.Duration(i+1)*time.Millisecond, 200, nil)
+	}
+	r.Add(start, 3*time.Millisecond, 409, nil)
+	r.Add(start, 4*time.Millisecond, 503, nil)
+	r.Add(start, 5*time.Millisecond, 0, errors.New("connection reset"))
+	r.AddMissing()
+
+	s := r.Summary()
+	if s.Count != 13 {
+		t.Fatalf("Count = %d, want 13", s.Count)
+	}
+	if s.Status["200"] != 10 || s.Status["409"] != 1 || s.Status["503"] != 1 || s.Status["error"] != 1 || s.Status["missing"] != 1 {
+		t.Fatalf("Status = %v", s.Status)
+	}
+	if s.Errors != 3 { // 503, transport error, missing
+		t.Fatalf("Errors = %d, want 3", s.Errors)
+	}
+	if s.WallS != 0.91 {
+		t.Fatalf("WallS = %v, want 0.91", s.WallS)
+	}
+	if s.Throughput != round2(13/0.91) {
+		t.Fatalf("Throughput = %v, want %v", s.Throughput, round2(13/0.91))
+	}
+	if s.MaxMs != 10 || s.P50Ms != 5 || s.P99Ms != 10 {
+		t.Fatalf("p50/p99/max = %v/%v/%v, want 5/10/10", s.P50Ms, s.P99Ms, s.MaxMs)
+	}
+	if r.Count("409") != 1 {
+		t.Fatalf("Count(409) = %d, want 1", r.Count("409"))
+	}
+}
+
+func TestRatio(t *testing.T) {
+	if got := ratio(1, 0); got != 0 {
+		t.Fatalf("ratio(1, 0) = %v, want 0", got)
+	}
+	if got := ratio(2, 3); got != 0.67 {
+		t.Fatalf("ratio(2, 3) = %v, want 0.67", got)
+	}
+}
+
+func TestRecorderDeliveries(t *testing.T) {
+	r := NewRecorder()
+	start := time.Unix(1000, 0)
+	r.AddLatency(start, 20*time.Millisecond)
+	r.AddLatency(start, 40*time.Millisecond)
+	r.AddMissing()
+	s := r.Summary()
+	if s.Count != 2 || s.Status["delivered"] != 2 || s.Status["missing"] != 1 || s.Errors != 1 {
+		t.Fatalf("summary = %+v", s)
+	}
+	if s.P50Ms != 20 || s.MaxMs != 40 {
+		t.Fatalf("p50/max = %v/%v, want 20/40", s.P50Ms, s.MaxMs)
+	}
+}
