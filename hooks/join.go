@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -136,7 +137,7 @@ func join(e *core.RequestEvent, cfg config.Config) error {
 		}
 		return tx.Save(participant)
 	})
-	if err != nil && isUniqueViolation(err, c.IndexParticipantNickname, c.Participants+"."+c.ParticipantNicknameKey) {
+	if err != nil && isUniqueViolation(err, c.IndexParticipantNickname, c.ParticipantNicknameKey) {
 		taken = true
 	} else if err != nil {
 		return apis.NewInternalServerError("", fmt.Errorf("join session %s: %w", session.Id, err))
@@ -261,14 +262,24 @@ func jsonKind(goKind string) string {
 	}
 }
 
-// isUniqueViolation reports whether err is a SQLite unique constraint
-// failure of the named index (or, for column indexes, which SQLite reports
-// by column, of the qualified column).
-func isUniqueViolation(err error, index, column string) bool {
-	msg := err.Error()
-	if !strings.Contains(msg, "UNIQUE constraint failed") {
-		return false
+// isUniqueViolation reports whether err is a unique index violation on
+// field: either PocketBase's pre-insert check (validation_not_unique on the
+// index's fields) or, when a concurrent insert won the race after that
+// check, SQLite's constraint error naming the index or the column.
+func isUniqueViolation(err error, index, field string) bool {
+	var apiErr *router.ApiError
+	if errors.As(err, &apiErr) {
+		if raw, ok := apiErr.RawData().(error); ok {
+			err = raw
+		}
 	}
-	return strings.Contains(msg, index) || strings.Contains(msg, column)
+	var verrs validation.Errors
+	if errors.As(err, &verrs) {
+		if ve, ok := verrs[field].(validation.Error); ok && ve.Code() == "validation_not_unique" {
+			return true
+		}
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") &&
+		(strings.Contains(msg, index) || strings.Contains(msg, "."+field))
 }
-

@@ -18,7 +18,11 @@ import (
 func registerParticipants(app core.App, cfg config.Config) {
 	app.OnRecordCreate(c.Participants).BindFunc(normalizeNickname)
 	app.OnRecordUpdate(c.Participants).BindFunc(func(e *core.RecordEvent) error {
-		if e.Record.GetString(c.ParticipantSession) != e.Record.Original().GetString(c.ParticipantSession) {
+		old, err := stored(e.App, e.Record)
+		if err != nil {
+			return err
+		}
+		if e.Record.GetString(c.ParticipantSession) != old.GetString(c.ParticipantSession) {
 			return invalid(c.ParticipantSession, "immutable", "A participant cannot move to another session.")
 		}
 		return normalizeNickname(e)

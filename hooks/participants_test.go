@@ -119,7 +119,7 @@ func TestParticipantPasswordLoginIsDisabled(t *testing.T) {
 		Method:          http.MethodPost,
 		URL:             "/api/collections/participants/auth-with-password",
 		Body:            strings.NewReader(`{"identity":"` + w.ada.Id + `","password":"whatever123"}`),
-		ExpectedStatus:  400,
+		ExpectedStatus:  403,
 		ExpectedContent: []string{`"data":{}`},
 		TestAppFactory:  w.factory,
 	}).Test(t)
@@ -127,27 +127,20 @@ func TestParticipantPasswordLoginIsDisabled(t *testing.T) {
 
 func TestKickRevokesAccess(t *testing.T) {
 	w := newWorld(t, config.Default())
+	defer w.app.Cleanup()
+	srv := startServer(t, w.app)
 	adaToken := token(t, w.ada)
+	if r := postJSON(t, srv.URL+"/api/participants/heartbeat", "", adaToken); r.status != 204 {
+		t.Fatalf("heartbeat before the kick: %d %s", r.status, r.body)
+	}
 	if err := w.app.Delete(w.ada); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []struct{ method, url string }{
-		{http.MethodPost, "/api/participants/heartbeat"},
-		{http.MethodPost, "/api/collections/participants/auth-refresh"},
-	} {
-		t.Run(s.url, func(t *testing.T) {
-			(&tests.ApiScenario{
-				Method:                s.method,
-				URL:                   s.url,
-				Headers:               map[string]string{"Authorization": adaToken},
-				ExpectedStatus:        401,
-				ExpectedContent:       []string{`"data":{}`},
-				TestAppFactory:        w.factory,
-				DisableTestAppCleanup: true,
-			}).Test(t)
-		})
+	for _, url := range []string{"/api/participants/heartbeat", "/api/collections/participants/auth-refresh"} {
+		if r := postJSON(t, srv.URL+url, "", adaToken); r.status != 401 {
+			t.Fatalf("%s after the kick: %d %s, want 401", url, r.status, r.body)
+		}
 	}
-	w.app.Cleanup()
 }
 
 func TestNicknameNormalisedOnEverySave(t *testing.T) {
@@ -167,7 +160,7 @@ func TestNicknameNormalisedOnEverySave(t *testing.T) {
 	dup.Set(c.ParticipantNickname, "АDA") // Cyrillic А, upper case
 	dup.SetRandomPassword()
 	err := w.app.Save(dup)
-	if err == nil || !strings.Contains(err.Error(), "UNIQUE") {
+	if err == nil || !strings.Contains(strings.ToLower(err.Error()), "unique") {
 		t.Fatalf("saving a colliding nickname in Go code: err = %v, want a unique violation", err)
 	}
 
@@ -219,7 +212,7 @@ func TestHeartbeat(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					changed := !got.GetDateTime(c.ParticipantLastSeen).Equal(before)
+					changed := got.GetDateTime(c.ParticipantLastSeen).String() != before.String()
 					if changed != s.written {
 						t.Fatalf("last_seen written = %v, want %v", changed, s.written)
 					}

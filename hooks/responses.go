@@ -24,17 +24,11 @@ var serverBlocklist = []string{"fuck", "shit", "cunt", "nigger", "faggot"}
 // one answer per participant per activity, final quiz answers, the quiz
 // deadline and score, and the poker reset route.
 func registerResponses(app core.App) {
+	// The API rules check who answers; the model hooks below check the
+	// activity's state, so a refused answer gets a precise code.
 	app.OnRecordCreateRequest(c.Responses).BindFunc(func(e *core.RecordRequestEvent) error {
-		if !e.HasSuperuserAuth() {
-			if err := checkAnswerable(e.App, e.Record.GetString(c.ResponseActivity), true); err != nil {
-				return err
-			}
-			if answered(e.App, e.Record.GetString(c.ResponseActivity), e.Record.GetString(c.ResponseParticipant)) {
-				return alreadyAnswered()
-			}
-		}
 		err := e.Next()
-		if err != nil && isUniqueViolation(err, c.IndexResponseOnce, c.Responses+"."+c.ResponseParticipant) {
+		if err != nil && isUniqueViolation(err, c.IndexResponseOnce, c.ResponseParticipant) {
 			return alreadyAnswered()
 		}
 		if err == nil && e.Auth != nil && e.Auth.Collection().Name == c.Participants {
@@ -44,14 +38,6 @@ func registerResponses(app core.App) {
 		}
 		return err
 	})
-	app.OnRecordUpdateRequest(c.Responses).BindFunc(func(e *core.RecordRequestEvent) error {
-		if !e.HasSuperuserAuth() {
-			if err := checkAnswerable(e.App, e.Record.Original().GetString(c.ResponseActivity), false); err != nil {
-				return err
-			}
-		}
-		return e.Next()
-	})
 	app.OnRecordCreate(c.Responses).BindFunc(func(e *core.RecordEvent) error {
 		if err := prepareResponse(e.App, e.Record, nil); err != nil {
 			return err
@@ -59,7 +45,11 @@ func registerResponses(app core.App) {
 		return e.Next()
 	})
 	app.OnRecordUpdate(c.Responses).BindFunc(func(e *core.RecordEvent) error {
-		if err := prepareResponse(e.App, e.Record, e.Record.Original()); err != nil {
+		old, err := stored(e.App, e.Record)
+		if err != nil {
+			return err
+		}
+		if err := prepareResponse(e.App, e.Record, old); err != nil {
 			return err
 		}
 		return e.Next()
@@ -72,41 +62,6 @@ func registerResponses(app core.App) {
 
 func alreadyAnswered() error {
 	return conflict(c.ResponseActivity, "already_answered", "You have already answered this activity.", nil)
-}
-
-func answered(app core.App, activityID, participantID string) bool {
-	var one int
-	err := app.DB().Select("(1)").From(c.Responses).
-		Where(dbx.HashExp{c.ResponseActivity: activityID, c.ResponseParticipant: participantID}).
-		Limit(1).Row(&one)
-	return err == nil
-}
-
-// checkAnswerable gives a participant's request a precise error before the
-// API rule turns it into a generic one: the activity must be active, its
-// session not completed, and a quiz not past its deadline. An unknown
-// activity is left to the rule.
-func checkAnswerable(app core.App, activityID string, creating bool) error {
-	act, err := app.FindRecordById(c.Activities, activityID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return apis.NewInternalServerError("", fmt.Errorf("find activity %s: %w", activityID, err))
-	}
-	if err := activeActivityError(app, act); err != nil {
-		return err
-	}
-	typ := activity.Type(act.GetString(c.ActivityType))
-	if typ == activity.Quiz {
-		if !creating {
-			return conflict(c.ResponseValue, "answer_final", "Quiz answers are final.", nil)
-		}
-		if quizElapsed(act) > activity.QuizTimeLimit(configBytes(act)) {
-			return timeUp()
-		}
-	}
-	return nil
 }
 
 func timeUp() error {
