@@ -5,12 +5,15 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"sync"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	c "conflicto/collections"
 	"conflicto/config"
 	"conflicto/hooks"
 	_ "conflicto/migrations"
@@ -23,9 +26,51 @@ func newTestApp(t testing.TB, cfg config.Config) *tests.TestApp {
 	return newTestAppWithLogger(t, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
+// migratedDir is a data dir with every migration applied, made once per
+// test binary: each test app clones it instead of migrating from scratch.
+var migratedDir = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "conflicto-migrated-")
+	if err != nil {
+		return "", err
+	}
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
+	if err := app.Bootstrap(); err != nil {
+		return "", err
+	}
+	defer app.ResetBootstrapState()
+	if err := app.RunAllMigrations(); err != nil {
+		return "", err
+	}
+	// Hosts' and superusers' passwords at the minimum bcrypt cost: tests
+	// create many of them and the cost is not what they test.
+	for _, name := range []string{c.Users, core.CollectionNameSuperusers} {
+		col, err := app.FindCollectionByNameOrId(name)
+		if err != nil {
+			return "", err
+		}
+		col.Fields.GetByName(core.FieldNamePassword).(*core.PasswordField).Cost = 4
+		if err := app.Save(col); err != nil {
+			return "", err
+		}
+	}
+	return dir, nil
+})
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if dir, err := migratedDir(); err == nil {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
 func newTestAppWithLogger(t testing.TB, cfg config.Config, logger *slog.Logger) *tests.TestApp {
 	t.Helper()
-	app, err := tests.NewTestApp(t.TempDir())
+	dir, err := migratedDir()
+	if err != nil {
+		t.Fatalf("migrated data dir: %v", err)
+	}
+	app, err := tests.NewTestApp(dir)
 	if err != nil {
 		t.Fatalf("new test app: %v", err)
 	}
