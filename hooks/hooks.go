@@ -25,6 +25,7 @@ func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS
 	registerSessions(app, cfg)
 	registerActivities(app)
 	registerParticipants(app, cfg)
+	registerLive(app, cfg)
 	registerResponses(app)
 	registerStatic(app, public)
 }

@@ -1,0 +1,244 @@
+package hooks
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	c "conflicto/collections"
+)
+
+// Export formats.
+const (
+	exportJSON = "json"
+	exportCSV  = "csv"
+)
+
+func registerExportRoutes(app core.App) {
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		e.Router.GET("/api/sessions/{id}/export", exportSession)
+		return e.Next()
+	})
+}
+
+// exportRow is one response with what a spreadsheet needs beside it.
+type exportRow struct {
+	ID          string         `db:"id"`
+	Activity    string         `db:"activity"`
+	Position    int            `db:"position"`
+	Type        string         `db:"type"`
+	Title       string         `db:"title"`
+	Participant string         `db:"participant"`
+	Nickname    string         `db:"nickname"`
+	Value       string         `db:"value"`
+	Score       int            `db:"score"`
+	Created     types.DateTime `db:"created"`
+}
+
+// exportSession serves GET /api/sessions/{id}/export?format=json|csv to the
+// owner (404 for anyone else): the whole session, running or not. Rows are
+// streamed from the database; only the activities (with their results) are
+// held in memory.
+func exportSession(e *core.RequestEvent) error {
+	session, apiErr := findOwnedSession(e)
+	if apiErr != nil {
+		return apiErr
+	}
+	format := e.Request.URL.Query().Get("format")
+	if format == "" {
+		format = exportJSON
+	}
+	if format != exportJSON && format != exportCSV {
+		return badRequest("format", "invalid_format", "Format must be json or csv.")
+	}
+
+	rows, err := e.App.DB().NewQuery(
+		"SELECT r.[[id]] AS id, r.[[" + c.ResponseActivity + "]] AS activity, a.[[" + c.ActivityPosition + "]] AS position, " +
+			"a.[[" + c.ActivityType + "]] AS type, a.[[" + c.ActivityTitle + "]] AS title, " +
+			"r.[[" + c.ResponseParticipant + "]] AS participant, p.[[" + c.ParticipantNickname + "]] AS nickname, " +
+			"r.[[" + c.ResponseValue + "]] AS value, COALESCE(r.[[" + c.ResponseScore + "]], 0) AS score, r.[[" + c.FieldCreated + "]] AS created " +
+			"FROM {{" + c.Activities + "}} a " +
+			"JOIN {{" + c.Responses + "}} r ON r.[[" + c.ResponseActivity + "]] = a.[[id]] " +
+			"JOIN {{" + c.Participants + "}} p ON p.[[id]] = r.[[" + c.ResponseParticipant + "]] " +
+			"WHERE a.[[" + c.ActivitySession + "]] = {:s} ORDER BY a.[[" + c.ActivityPosition + "]], r.[[" + c.FieldCreated + "]], r.[[id]]",
+	).Bind(dbx.Params{"s": session.Id}).Rows()
+	if err != nil {
+		return apis.NewInternalServerError("", fmt.Errorf("export responses of session %s: %w", session.Id, err))
+	}
+	defer rows.Close()
+	next := func() (*exportRow, error) {
+		if !rows.Next() {
+			return nil, rows.Err()
+		}
+		var r exportRow
+		return &r, rows.ScanStruct(&r)
+	}
+
+	code := session.GetString(c.SessionCode)
+	e.Response.Header().Set("Content-Disposition", `attachment; filename="conflicto-`+code+`.`+format+`"`)
+	e.Response.Header().Set("Cache-Control", "no-store")
+	if format == exportCSV {
+		e.Response.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		e.Response.WriteHeader(http.StatusOK)
+		err = writeExportCSV(e.Response, code, next)
+	} else {
+		var head []byte
+		if head, err = exportHead(e.App, session); err != nil {
+			return apis.NewInternalServerError("", err)
+		}
+		e.Response.Header().Set("Content-Type", "application/json")
+		e.Response.WriteHeader(http.StatusOK)
+		err = writeExportJSON(e.App, e.Response, session.Id, head, next)
+	}
+	if err != nil {
+		// The status is sent; all that is left is to say so in the log.
+		e.App.Logger().Error("export session", "session", session.Id, "format", format, "error", err)
+	}
+	return nil
+}
+
+func writeExportCSV(w io.Writer, code string, next func() (*exportRow, error)) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"session_code", "activity_position", "activity_type", "activity_title",
+		"participant_nickname", "value", "score", "answered_at"}); err != nil {
+		return err
+	}
+	for {
+		r, err := next()
+		if err != nil || r == nil {
+			cw.Flush()
+			return err
+		}
+		err = cw.Write([]string{code, strconv.Itoa(r.Position), r.Type, r.Title,
+			r.Nickname, r.Value, strconv.Itoa(r.Score), r.Created.String()})
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// exportHead is the JSON up to the participants: the session and its
+// activities, each with its config and full results (the host sees
+// everything, revealed or not).
+func exportHead(app core.App, session *core.Record) ([]byte, error) {
+	acts, err := app.FindRecordsByFilter(c.Activities, c.ActivitySession+" = {:s}", c.ActivityPosition, 0, 0, dbx.Params{"s": session.Id})
+	if err != nil {
+		return nil, fmt.Errorf("export activities of session %s: %w", session.Id, err)
+	}
+	activities := make([]map[string]any, len(acts))
+	for i, a := range acts {
+		results, err := buildResultsAs(app, a, true)
+		if err != nil {
+			return nil, err
+		}
+		activities[i] = map[string]any{
+			"id":         a.Id,
+			"type":       a.GetString(c.ActivityType),
+			"title":      a.GetString(c.ActivityTitle),
+			"position":   a.GetInt(c.ActivityPosition),
+			"status":     a.GetString(c.ActivityStatus),
+			"revealed":   a.GetBool(c.ActivityRevealed),
+			"started_at": nullableDate(a.GetDateTime(c.ActivityStartedAt)),
+			"ended_at":   nullableDate(a.GetDateTime(c.ActivityEndedAt)),
+			"config":     json.RawMessage(configBytes(a)),
+			"results":    results,
+		}
+	}
+	head, err := json.Marshal(map[string]any{
+		"session": map[string]any{
+			"id":               session.Id,
+			"title":            session.GetString(c.SessionTitle),
+			"description":      session.GetString(c.SessionDescription),
+			"status":           session.GetString(c.SessionStatus),
+			"code":             session.GetString(c.SessionCode),
+			"owner":            session.GetString(c.SessionOwner),
+			"max_participants": session.GetInt(c.SessionMaxParticipants),
+			"started_at":       nullableDate(session.GetDateTime(c.SessionStartedAt)),
+			"ended_at":         nullableDate(session.GetDateTime(c.SessionEndedAt)),
+			"created":          session.GetDateTime(c.FieldCreated).String(),
+		},
+		"activities": activities,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("marshal export of session %s: %w", session.Id, err)
+	}
+	return head, nil
+}
+
+// writeExportJSON writes {session, activities, participants, responses},
+// streaming the participants and the responses.
+func writeExportJSON(app core.App, w io.Writer, sessionID string, head []byte, next func() (*exportRow, error)) error {
+	bw := bufio.NewWriterSize(w, 32<<10)
+	bw.Write(head[:len(head)-1]) // reopen the object
+	bw.WriteString(`,"participants":[`)
+
+	prows, err := app.DB().NewQuery(
+		"SELECT [[id]], [[" + c.ParticipantNickname + "]], [[" + c.FieldCreated + "]], [[" + c.ParticipantLastSeen + "]] " +
+			"FROM {{" + c.Participants + "}} WHERE [[" + c.ParticipantSession + "]] = {:s} ORDER BY [[" + c.FieldCreated + "]], [[id]]",
+	).Bind(dbx.Params{"s": sessionID}).Rows()
+	if err != nil {
+		return fmt.Errorf("export participants: %w", err)
+	}
+	defer prows.Close()
+	for i := 0; prows.Next(); i++ {
+		var id, nick string
+		var joined, lastSeen types.DateTime
+		if err := prows.Scan(&id, &nick, &joined, &lastSeen); err != nil {
+			return fmt.Errorf("scan participant: %w", err)
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		if err := writeJSON(bw, map[string]any{"id": id, "nickname": nick, "joined": joined.String(), "last_seen": nullableDate(lastSeen)}); err != nil {
+			return err
+		}
+	}
+	if err := prows.Err(); err != nil {
+		return fmt.Errorf("export participants: %w", err)
+	}
+
+	bw.WriteString(`],"responses":[`)
+	for i := 0; ; i++ {
+		r, err := next()
+		if err != nil {
+			return fmt.Errorf("export responses: %w", err)
+		}
+		if r == nil {
+			break
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		value := json.RawMessage(r.Value)
+		if !json.Valid(value) {
+			value = json.RawMessage("null")
+		}
+		err = writeJSON(bw, map[string]any{
+			"id": r.ID, "activity": r.Activity, "participant": r.Participant, "nickname": r.Nickname,
+			"value": value, "score": r.Score, "created": r.Created.String(),
+		})
+		if err != nil {
+			return err
+		}
+	}
+	bw.WriteString(`]}`)
+	return bw.Flush()
+}
+
+func writeJSON(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("marshal export row: %w", err)
+	}
+	_, err = w.Write(b)
+	return err
+}

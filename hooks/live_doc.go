@@ -1,0 +1,164 @@
+package hooks
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"conflicto/activity"
+	c "conflicto/collections"
+)
+
+// liveDoc is the public live state of one session (API.md, "Live state").
+// Everything in it is safe for anyone holding the join code: it is built
+// from activity.PublicConfig and public results only, and never names a
+// participant except on a revealed quiz's leaderboard or poker votes.
+type liveDoc struct {
+	Session      liveSession        `json:"session"`
+	Participants liveCount          `json:"participants"`
+	Activity     map[string]any     `json:"activity"`
+	Results      map[string]any     `json:"results"`
+	Leaderboard  []leaderboardEntry `json:"leaderboard"`
+	Version      int64              `json:"version"`
+}
+
+type liveSession struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Status  string `json:"status"`
+	Code    string `json:"code"`
+	JoinURL string `json:"join_url"`
+}
+
+type liveCount struct {
+	Count int `json:"count"`
+}
+
+// buildLiveDoc reads the live state of a session: the session, two counts
+// in one query, the current activity, and, when public, its results and the
+// leaderboard. It returns the current activity's id ("" when none) for the
+// `me` part of GET /api/live/{code}. A missing session is sql.ErrNoRows.
+//
+// The current activity is the active one or, when none is active, the one
+// that ended last: a question stays on the screen, with its results and
+// reveal, until the next one starts, also after the session completes.
+func buildLiveDoc(app core.App, sessionID, publicURL string, version int64) (*liveDoc, string, error) {
+	session, err := app.FindRecordById(c.Sessions, sessionID)
+	if err != nil {
+		return nil, "", err
+	}
+	code := session.GetString(c.SessionCode)
+	doc := &liveDoc{
+		Session: liveSession{
+			ID:      session.Id,
+			Title:   session.GetString(c.SessionTitle),
+			Status:  session.GetString(c.SessionStatus),
+			Code:    code,
+			JoinURL: joinURL(publicURL, code),
+		},
+		Version: version,
+	}
+
+	var counts struct {
+		Participants int `db:"participants"`
+		Activities   int `db:"activities"`
+	}
+	err = app.DB().NewQuery(
+		"SELECT (SELECT COUNT(*) FROM {{" + c.Participants + "}} WHERE [[" + c.ParticipantSession + "]] = {:s}) AS participants, " +
+			"(SELECT COUNT(*) FROM {{" + c.Activities + "}} WHERE [[" + c.ActivitySession + "]] = {:s}) AS activities",
+	).Bind(dbx.Params{"s": sessionID}).One(&counts)
+	if err != nil {
+		return nil, "", fmt.Errorf("count participants and activities of session %s: %w", sessionID, err)
+	}
+	doc.Participants.Count = counts.Participants
+
+	act, err := currentActivity(app, sessionID)
+	if err != nil || act == nil {
+		return doc, "", err
+	}
+	doc.Activity = liveActivity(act, counts.Activities)
+	if resultsPublic(act) {
+		if doc.Results, err = buildResults(app, act); err != nil {
+			return nil, "", err
+		}
+	}
+	if activityType(act) == activity.Quiz && act.GetBool(c.ActivityRevealed) {
+		if doc.Leaderboard, err = leaderboard(app, sessionID, true, liveLeaderboardSize); err != nil {
+			return nil, "", err
+		}
+	}
+	return doc, act.Id, nil
+}
+
+// currentActivity returns the active activity of the session, else the one
+// that ended last, else nil. Drafts are never shown.
+func currentActivity(app core.App, sessionID string) (*core.Record, error) {
+	act := &core.Record{}
+	err := app.RecordQuery(c.Activities).
+		AndWhere(dbx.HashExp{c.ActivitySession: sessionID}).
+		AndWhere(dbx.In(c.ActivityStatus, string(c.ActivityActive), string(c.ActivityExpired))).
+		OrderBy(
+			"([["+c.ActivityStatus+"]] = '"+string(c.ActivityActive)+"') DESC",
+			"[["+c.ActivityEndedAt+"]] DESC",
+			"[["+c.ActivityPosition+"]] DESC",
+		).
+		Limit(1).
+		One(act)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find current activity of session %s: %w", sessionID, err)
+	}
+	return act, nil
+}
+
+// liveActivity is the public view of an activity: its public config fields
+// (options, deck, limits; a quiz's correct answer only once revealed) beside
+// its identity and timing. deadline is a quiz's started_at + time limit.
+func liveActivity(act *core.Record, of int) map[string]any {
+	t, cfg, revealed := activityType(act), configBytes(act), act.GetBool(c.ActivityRevealed)
+	m := map[string]any{}
+	for k, v := range activity.PublicConfig(t, cfg, revealed) {
+		m[k] = v
+	}
+	started := act.GetDateTime(c.ActivityStartedAt)
+	var deadline any
+	if t == activity.Quiz && !started.IsZero() {
+		deadline = dateString(started.Time().Add(activity.QuizTimeLimit(cfg)))
+	}
+	m["id"] = act.Id
+	m["type"] = string(t)
+	m["title"] = act.GetString(c.ActivityTitle)
+	m["position"] = act.GetInt(c.ActivityPosition)
+	m["of"] = of
+	m["status"] = act.GetString(c.ActivityStatus)
+	m["started_at"] = nullableDate(started)
+	m["deadline"] = deadline
+	m["revealed"] = revealed
+	return m
+}
+
+// joinURL is where a phone joins a session: the QR code's content.
+func joinURL(publicURL, code string) string {
+	return strings.TrimRight(publicURL, "/") + "/join/" + code
+}
+
+// dateString formats t like PocketBase formats its date fields.
+func dateString(t time.Time) string {
+	d, _ := types.ParseDateTime(t)
+	return d.String()
+}
+
+func nullableDate(d types.DateTime) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d.String()
+}
