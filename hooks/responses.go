@@ -54,6 +54,7 @@ func registerResponses(app core.App) {
 		}
 		return e.Next()
 	})
+	app.OnRecordEnrich(c.Responses).BindFunc(hideUnrevealedScore)
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.POST("/api/activities/{id}/reset", resetActivity)
 		return e.Next()
@@ -158,6 +159,20 @@ func prepareResponse(app core.App, r, original *core.Record) error {
 		r.Set(c.ResponseScore, score)
 	}
 	return nil
+}
+
+// hideUnrevealedScore keeps a quiz answer's score from its participant
+// until the quiz is revealed: a score above zero would tell them they were
+// right. It runs for REST responses and realtime messages alike.
+func hideUnrevealedScore(e *core.RecordEnrichEvent) error {
+	if e.RequestInfo == nil || e.RequestInfo.Auth == nil || e.RequestInfo.Auth.Collection().Name != c.Participants {
+		return e.Next()
+	}
+	act, err := e.App.FindRecordById(c.Activities, e.Record.GetString(c.ResponseActivity))
+	if err != nil || !act.GetBool(c.ActivityRevealed) {
+		e.Record.Hide(c.ResponseScore)
+	}
+	return e.Next()
 }
 
 // resetActivity is POST /api/activities/{id}/reset: a poker re-vote. It

@@ -329,3 +329,47 @@ func TestPokerReset(t *testing.T) {
 		})
 	}
 }
+
+// A participant's own quiz answer must not tell them, through its score,
+// whether they were right before the quiz is revealed.
+func TestQuizScoreHiddenFromParticipantUntilReveal(t *testing.T) {
+	scenarios := []struct {
+		name     string
+		actor    string
+		revealed bool
+		visible  bool
+	}{
+		{"participant before reveal", actorParticipant, false, false},
+		{"participant after reveal", actorParticipant, true, true},
+		{"owner before reveal", actorOwner, false, true},
+	}
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			w := newWorld(t, config.Default())
+			act := createActivity(t, w.app, w.s1, "quiz", quizConfig)
+			activate(t, w.app, act)
+			r := saveResponse(t, w.app, act, w.ada, `{"choice":2}`)
+			if s.revealed {
+				act = refetch(t, w.app, act)
+				act.Set(c.ActivityRevealed, true)
+				if err := w.app.Save(act); err != nil {
+					t.Fatal(err)
+				}
+			}
+			scenario := &tests.ApiScenario{
+				Method:         http.MethodGet,
+				URL:            "/api/collections/responses/records/" + r.Id,
+				Headers:        w.headers(t, s.actor),
+				ExpectedStatus: 200,
+				TestAppFactory: w.factory,
+			}
+			if s.visible {
+				scenario.ExpectedContent = []string{`"score":`}
+			} else {
+				scenario.ExpectedContent = []string{`"choice":2`}
+				scenario.NotExpectedContent = []string{`"score"`}
+			}
+			scenario.Test(t)
+		})
+	}
+}
