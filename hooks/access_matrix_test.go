@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
@@ -138,5 +139,62 @@ func (w *matrixWorld) listTarget(url string) string {
 		return w.ada.Id
 	default:
 		return w.r1.Id
+	}
+}
+
+// TestRealtimeAccessMatrix subscribes every actor to every collection's
+// record topics, changes records of S1, and checks who hears of it:
+// nothing of S1 reaches anyone outside it (the public live state aside).
+func TestRealtimeAccessMatrix(t *testing.T) {
+	w := newMatrixWorld(t)
+	defer w.app.Cleanup()
+	srv := startServer(t, w.app)
+
+	topics := []string{"sessions/*", "sessions/" + w.s1.Id, "activities/*", "participants/*", "responses/*"}
+	// What each actor must receive (topic → true); anything else is a leak.
+	want := map[string]map[string]bool{
+		actorAnonymous:   {},
+		actorParticipant: {"sessions/" + w.s1.Id: true},
+		actorOutsider:    {},
+		actorOwner:       {"sessions/*": true, "sessions/" + w.s1.Id: true, "activities/*": true, "participants/*": true, "responses/*": true},
+		actorOtherHost:   {},
+		actorSuperuser:   {"sessions/*": true, "sessions/" + w.s1.Id: true, "activities/*": true, "participants/*": true, "responses/*": true},
+	}
+	clients := map[string]*sseClient{}
+	for _, actor := range allActors {
+		cl := openSSE(t, srv.URL)
+		cl.subscribe(t, srv.URL, w.headers(t, actor)["Authorization"], topics...)
+		clients[actor] = cl
+	}
+
+	// One change of each kind in S1.
+	s1 := refetch(t, w.app, w.s1)
+	s1.Set(c.SessionTitle, "Renamed")
+	if err := w.app.Save(s1); err != nil {
+		t.Fatal(err)
+	}
+	a1 := refetch(t, w.app, w.a1)
+	a1.Set(c.ActivityTitle, "Changed")
+	if err := w.app.Save(a1); err != nil {
+		t.Fatal(err)
+	}
+	createParticipant(t, w.app, w.s1, "Eve")
+	saveResponse(t, w.app, w.a1, w.bob, `{"choices":[1]}`)
+
+	for _, actor := range allActors {
+		got := map[string]bool{}
+		for _, ev := range clients[actor].drain(500 * time.Millisecond) {
+			got[ev.name] = true
+		}
+		for topic := range got {
+			if !want[actor][topic] {
+				t.Errorf("%s received %s: a leak", actor, topic)
+			}
+		}
+		for topic := range want[actor] {
+			if !got[topic] {
+				t.Errorf("%s did not receive %s", actor, topic)
+			}
+		}
 	}
 }

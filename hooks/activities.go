@@ -66,8 +66,7 @@ func onActivityCreate(e *core.RecordEvent) error {
 	default:
 		return invalid(c.ActivityStatus, "invalid_transition", "A new activity starts as draft.")
 	}
-	return e.App.RunInTransaction(func(tx core.App) error {
-		e.App = tx
+	return inTransaction(e, func(tx core.App) error {
 		session, err := findSession(tx, r.GetString(c.ActivitySession))
 		if err != nil {
 			return err
@@ -94,8 +93,7 @@ func onActivityCreate(e *core.RecordEvent) error {
 // guarantee, this the friendly path) and stamps started_at; expiring
 // stamps ended_at.
 func onActivityUpdate(e *core.RecordEvent) error {
-	return e.App.RunInTransaction(func(tx core.App) error {
-		e.App = tx
+	return inTransaction(e, func(tx core.App) error {
 		r := e.Record
 		stored, err := tx.FindRecordById(c.Activities, r.Id)
 		if err != nil {
@@ -205,8 +203,7 @@ func expireActiveActivity(app core.App, sessionID string) error {
 // its activities, so a missing session means the whole session goes and
 // there is nothing to keep in order or to protect.
 func onActivityDelete(e *core.RecordEvent) error {
-	return e.App.RunInTransaction(func(tx core.App) error {
-		e.App = tx
+	return inTransaction(e, func(tx core.App) error {
 		session, err := findSession(tx, e.Record.GetString(c.ActivitySession))
 		if err != nil {
 			return err

@@ -16,3 +16,17 @@ func stored(app core.App, r *core.Record) (*core.Record, error) {
 	}
 	return old, nil
 }
+
+// inTransaction runs fn — which must call e.Next() — in one transaction,
+// with e.App set to the transaction's app while it runs. It restores e.App
+// afterwards: PocketBase hands e.App to the after-success hooks (realtime
+// broadcasts, the live state), which run after the commit and would
+// otherwise query through a finished transaction and fail silently.
+func inTransaction(e *core.RecordEvent, fn func(tx core.App) error) error {
+	original := e.App
+	defer func() { e.App = original }()
+	return e.App.RunInTransaction(func(tx core.App) error {
+		e.App = tx
+		return fn(tx)
+	})
+}

@@ -66,8 +66,7 @@ func onSessionCreate(e *core.RecordEvent) error {
 		// field pattern and the unique index still check it.
 		return e.Next()
 	}
-	return e.App.RunInTransaction(func(tx core.App) error {
-		e.App = tx
+	return inTransaction(e, func(tx core.App) error {
 		code, err := newSessionCode(tx, nil)
 		if err != nil {
 			return serverFault(err)
@@ -78,8 +77,7 @@ func onSessionCreate(e *core.RecordEvent) error {
 }
 
 func onSessionUpdate(e *core.RecordEvent) error {
-	return e.App.RunInTransaction(func(tx core.App) error {
-		e.App = tx
+	return inTransaction(e, func(tx core.App) error {
 		r := e.Record
 		stored, err := tx.FindRecordById(c.Sessions, r.Id)
 		if err != nil {
@@ -113,8 +111,7 @@ func onSessionUpdate(e *core.RecordEvent) error {
 // status is read again inside the delete's transaction, not trusted from
 // the caller's copy.
 func onSessionDelete(e *core.RecordEvent) error {
-	return e.App.RunInTransaction(func(tx core.App) error {
-		e.App = tx
+	return inTransaction(e, func(tx core.App) error {
 		fresh, err := tx.FindRecordById(c.Sessions, e.Record.Id)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
