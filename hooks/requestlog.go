@@ -56,12 +56,11 @@ func logRequest(e *core.RequestEvent, logger *slog.Logger) error {
 	status := e.Status()
 	var apiErr *router.ApiError
 	if err != nil {
-		if errors.As(err, &apiErr) {
-			if status == 0 {
-				status = apiErr.Status
-			}
-		} else if status == 0 {
-			status = http.StatusInternalServerError
+		errors.As(err, &apiErr)
+		if status == 0 {
+			// not written yet: the router's error handler sends this one
+			// (a plain error becomes a 400, sql.ErrNoRows a 404)
+			status = router.ToApiError(err).Status
 		}
 	}
 	if status == 0 {
@@ -82,14 +81,25 @@ func logRequest(e *core.RequestEvent, logger *slog.Logger) error {
 		attrs = append(attrs, slog.String("auth", e.Auth.Collection().Name))
 	}
 	level := slog.LevelInfo
-	if status >= 500 {
+	// A fault is a 5xx, or an error no handler turned into a client-facing
+	// ApiError (PocketBase answers it with a bare 400).
+	if status >= 500 || (err != nil && (apiErr == nil || apiErr.Status >= 500)) {
 		level = slog.LevelError
 		if err != nil {
-			attrs = append(attrs, slog.String("error", err.Error()))
+			attrs = append(attrs, slog.String("error", faultText(err, apiErr)))
 		}
-	} else if err != nil && apiErr != nil && apiErr.Status >= 500 {
-		level = slog.LevelError
 	}
 	logger.LogAttrs(e.Request.Context(), level, "request", attrs...)
 	return err
+}
+
+// faultText is the error worth logging: an ApiError's message is the
+// generic client-facing one, its cause is what an operator needs.
+func faultText(err error, apiErr *router.ApiError) string {
+	if apiErr != nil {
+		if cause, ok := apiErr.RawData().(error); ok && cause != nil {
+			return err.Error() + ": " + cause.Error()
+		}
+	}
+	return err.Error()
 }
