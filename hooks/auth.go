@@ -17,6 +17,13 @@ const usersCollection = "users"
 
 func registerAuth(app core.App, cfg config.Config, logger *slog.Logger) {
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		if cfg.Env != config.EnvDevelopment {
+			// PocketBase's installer prints a link carrying a live
+			// superuser-creation token to stdout, that is into the logs.
+			// Outside development the superuser comes from
+			// CONFLICTO_SUPERUSER_* or `conflicto superuser upsert`.
+			e.InstallerFunc = nil
+		}
 		if err := SyncSignupRule(e.App, cfg.AllowSignup); err != nil {
 			return err
 		}

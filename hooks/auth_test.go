@@ -1,0 +1,269 @@
+package hooks_test
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"conflicto/config"
+	"conflicto/hooks"
+	"conflicto/logging"
+)
+
+const (
+	opsEmail    = "ops@example.com"
+	oldPassword = "first-password-123"
+	newPassword = "second-password-456"
+)
+
+func TestEnsureSuperuser(t *testing.T) {
+	t.Parallel()
+
+	app := newTestApp(t, config.Default())
+	defer app.Cleanup()
+
+	steps := []struct {
+		name        string
+		password    string
+		wantCreated bool
+	}{
+		{"first start creates it", oldPassword, true},
+		{"same password: found, not created", oldPassword, false},
+		{"another password replaces the old one", newPassword, false},
+	}
+	for _, s := range steps {
+		created, err := hooks.EnsureSuperuser(app, opsEmail, s.password)
+		if err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if created != s.wantCreated {
+			t.Fatalf("%s: created = %v, want %v", s.name, created, s.wantCreated)
+		}
+		checkSuperuserPassword(t, app, s.password)
+	}
+	checkSuperuserPasswordFails(t, app, oldPassword)
+
+	total, err := app.CountRecords(core.CollectionNameSuperusers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != 1 {
+		t.Fatalf("%d superusers, want 1", total)
+	}
+}
+
+// TestSuperuserBootstrapOnRestart starts the server twice on the same data
+// dir, the second time with another CONFLICTO_SUPERUSER_PASSWORD.
+func TestSuperuserBootstrapOnRestart(t *testing.T) {
+	t.Parallel()
+
+	cfg := config.Default()
+	cfg.SuperuserEmail, cfg.SuperuserPassword = opsEmail, oldPassword
+	logs := &logBuffer{}
+	first := newTestAppWithLogger(t, cfg, logging.New(logs, slog.LevelInfo, config.LogFormatJSON))
+
+	login := func(name, password string, status int) tests.ApiScenario {
+		want := `"status":400`
+		if status == http.StatusOK {
+			want = `"token":`
+		}
+		return tests.ApiScenario{
+			Name:                  name,
+			Method:                http.MethodPost,
+			URL:                   "/api/collections/_superusers/auth-with-password",
+			Body:                  strings.NewReader(`{"identity":"` + opsEmail + `","password":"` + password + `"}`),
+			ExpectedStatus:        status,
+			ExpectedContent:       []string{want},
+			DisableTestAppCleanup: true,
+		}
+	}
+
+	s := login("first start: the configured password works", oldPassword, http.StatusOK)
+	s.TestAppFactory = func(testing.TB) *tests.TestApp { return first }
+	s.Test(t)
+
+	logs.Lines(t) // each line is JSON
+	if text := logs.String(); !strings.Contains(text, `"msg":"superuser ensured"`) || strings.Contains(text, oldPassword) {
+		t.Fatalf("want a superuser line without the password, got:\n%s", text)
+	}
+
+	// Restart: the second app opens a copy of the first one's data.
+	if err := first.ResetBootstrapState(); err != nil {
+		t.Fatalf("stop the first app: %v", err)
+	}
+	cfg.SuperuserPassword = newPassword
+	second, err := tests.NewTestApp(first.DataDir())
+	first.Cleanup()
+	if err != nil {
+		t.Fatalf("restart: %v", err)
+	}
+	defer second.Cleanup()
+	hooks.Register(second, cfg, logging.New(logs, slog.LevelInfo, config.LogFormatJSON), nil)
+
+	// One scenario per app: each builds a router whose OnServe hooks stay bound.
+	s = login("restart: the new password works", newPassword, http.StatusOK)
+	s.TestAppFactory = func(testing.TB) *tests.TestApp { return second }
+	s.AfterTestFunc = func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+		checkSuperuserPasswordFails(t, app, oldPassword)
+	}
+	s.Test(t)
+}
+
+func TestSignup(t *testing.T) {
+	t.Parallel()
+
+	const body = `{"email":"host@example.com","password":"host-password-1","passwordConfirm":"host-password-1"}`
+	open := config.Default()
+	open.AllowSignup = true
+
+	scenarios := []struct {
+		scenario tests.ApiScenario
+		cfg      config.Config
+		asAdmin  bool
+	}{
+		{
+			scenario: tests.ApiScenario{
+				Name:            "off by default: anonymous sign-up is refused",
+				Method:          http.MethodPost,
+				URL:             "/api/collections/users/records",
+				Body:            strings.NewReader(body),
+				ExpectedStatus:  http.StatusForbidden,
+				ExpectedContent: []string{`"status":403`},
+				ExpectedEvents:  map[string]int{"OnRecordCreate": 0},
+			},
+			cfg: config.Default(),
+		},
+		{
+			scenario: tests.ApiScenario{
+				Name:            "off by default: a superuser still creates hosts",
+				Method:          http.MethodPost,
+				URL:             "/api/collections/users/records",
+				Body:            strings.NewReader(body),
+				ExpectedStatus:  http.StatusOK,
+				ExpectedContent: []string{`"email":"host@example.com"`},
+			},
+			cfg:     config.Default(),
+			asAdmin: true,
+		},
+		{
+			scenario: tests.ApiScenario{
+				Name:            "on with CONFLICTO_ALLOW_SIGNUP: anonymous sign-up works",
+				Method:          http.MethodPost,
+				URL:             "/api/collections/users/records",
+				Body:            strings.NewReader(body),
+				ExpectedStatus:  http.StatusOK,
+				ExpectedContent: []string{`"collectionName":"users"`},
+				ExpectedEvents:  map[string]int{"OnRecordCreate": 1},
+			},
+			cfg: open,
+		},
+	}
+
+	for _, s := range scenarios {
+		sc := s.scenario
+		sc.Headers = map[string]string{}
+		sc.TestAppFactory = func(t testing.TB) *tests.TestApp { return newTestApp(t, s.cfg) }
+		sc.BeforeTestFunc = func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) {
+			if s.asAdmin {
+				sc.Headers["Authorization"] = superuserToken(t, app)
+			}
+		}
+		sc.Test(t)
+	}
+}
+
+func TestSyncSignupRule(t *testing.T) {
+	t.Parallel()
+
+	app := newTestApp(t, config.Default())
+	defer app.Cleanup()
+
+	for _, allow := range []bool{true, true, false, false, true} {
+		if err := hooks.SyncSignupRule(app, allow); err != nil {
+			t.Fatalf("SyncSignupRule(%v): %v", allow, err)
+		}
+		users, err := app.FindCollectionByNameOrId("users")
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case allow && (users.CreateRule == nil || *users.CreateRule != ""):
+			t.Fatalf("allow: create rule = %v, want public (\"\")", users.CreateRule)
+		case !allow && users.CreateRule != nil:
+			t.Fatalf("disallow: create rule = %q, want superusers only (nil)", *users.CreateRule)
+		}
+	}
+}
+
+func checkSuperuserPassword(t testing.TB, app core.App, password string) {
+	t.Helper()
+	record, err := app.FindAuthRecordByEmail(core.CollectionNameSuperusers, opsEmail)
+	if err != nil {
+		t.Fatalf("find superuser: %v", err)
+	}
+	if !record.ValidatePassword(password) {
+		t.Fatalf("password %q does not work", password)
+	}
+}
+
+func checkSuperuserPasswordFails(t testing.TB, app core.App, password string) {
+	t.Helper()
+	record, err := app.FindAuthRecordByEmail(core.CollectionNameSuperusers, opsEmail)
+	if err != nil {
+		t.Fatalf("find superuser: %v", err)
+	}
+	if record.ValidatePassword(password) {
+		t.Fatalf("old password %q still works", password)
+	}
+}
+
+// TestInstallerOnlyInDevelopment: PocketBase's installer prints a link with
+// a live superuser-creation token to stdout, which outside development is
+// the log stream.
+func TestInstallerOnlyInDevelopment(t *testing.T) {
+	t.Parallel()
+
+	scenarios := []struct {
+		env           string
+		wantInstaller bool
+	}{
+		{config.EnvDevelopment, true},
+		{config.EnvStaging, false},
+		{config.EnvProduction, false},
+	}
+	for _, s := range scenarios {
+		cfg := config.Default()
+		cfg.Env = s.env
+		sc := tests.ApiScenario{
+			Name:            "installer in " + s.env,
+			Method:          http.MethodGet,
+			URL:             "/api/health",
+			ExpectedStatus:  http.StatusOK,
+			ExpectedContent: []string{`"code":200`},
+			TestAppFactory: func(t testing.TB) *tests.TestApp {
+				app := newTestApp(t, cfg)
+				// The test app drops the installer first thing (priority
+				// -99999); put one back before Conflicto's hooks run.
+				app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+					Priority: -99998,
+					Func: func(e *core.ServeEvent) error {
+						e.InstallerFunc = func(core.App, *core.Record, string) error { return nil }
+						return e.Next()
+					},
+				})
+				return app
+			},
+			BeforeTestFunc: func(t testing.TB, _ *tests.TestApp, e *core.ServeEvent) {
+				if got := e.InstallerFunc != nil; got != s.wantInstaller {
+					t.Fatalf("installer kept: %v, want %v", got, s.wantInstaller)
+				}
+			},
+		}
+		sc.Test(t)
+	}
+}
