@@ -19,6 +19,7 @@ import (
 // process logs (stdout); public holds the static files served at /.
 func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS) {
 	registerRequestLog(app, logger)
+	registerStrictBodies(app)
 	registerCORS(app, cfg)
 	registerHealth(app)
 	registerAuth(app, cfg, logger)

@@ -1,0 +1,109 @@
+package hooks_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	c "conflicto/collections"
+)
+
+// TestBadInputSweep sends every custom route and every collection's
+// create and update malformed JSON, wrong types, oversized bodies, huge
+// strings and invalid UTF-8: the answer is always a 4xx with a message,
+// never a 5xx, and nothing is written.
+func TestBadInputSweep(t *testing.T) {
+	w := newMatrixWorld(t)
+	defer w.app.Cleanup()
+	srv := startServer(t, w.app)
+
+	type target struct {
+		method, url, actor string
+		fields             []string // the body fields worth corrupting
+	}
+	targets := []target{
+		{"POST", "/api/join", actorAnonymous, []string{"code", "nickname"}},
+		{"POST", "/api/participants/heartbeat", actorParticipant, nil},
+		{"POST", "/api/sessions/S1/advance", actorOwner, nil},
+		{"POST", "/api/sessions/S1/reorder", actorOwner, []string{"activities"}},
+		{"POST", "/api/activities/A1/reset", actorOwner, nil},
+		{"POST", "/api/collections/sessions/records", actorOwner, []string{"title", "description", "max_participants", "owner", "status"}},
+		{"PATCH", "/api/collections/sessions/records/S1", actorOwner, []string{"title", "description", "max_participants", "status"}},
+		{"POST", "/api/collections/activities/records", actorOwner, []string{"session", "type", "title", "config", "position"}},
+		{"PATCH", "/api/collections/activities/records/A1", actorOwner, []string{"title", "config", "status", "revealed"}},
+		{"POST", "/api/collections/responses/records", actorParticipant2, []string{"activity", "participant", "value"}},
+		{"PATCH", "/api/collections/responses/records/R1", actorParticipant, []string{"value"}},
+	}
+	huge := strings.Repeat("x", 200_000)
+	bodies := func(fields []string) map[string]string {
+		b := map[string]string{
+			"malformed JSON":      `{"title":`,
+			"top-level array":     `[1,2,3]`,
+			"top-level string":    `"hello"`,
+			"oversized body":      `{"title":"` + strings.Repeat("y", 40<<20) + `"}`,
+			"invalid UTF-8 key":   "{\"\xff\xfe\":1}",
+			"deeply nested":       strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000),
+			"trailing garbage":    `{"title":"ok"} trailing`,
+			"empty object, wrong": `{"unknown_field":{"a":[1,{"b":null}]}}`,
+		}
+		for _, f := range fields {
+			for kind, v := range map[string]string{
+				"number": `12345678901234567890`, "array": `[1,"a"]`, "object": `{"x":1}`,
+				"bool": `true`, "huge string": `"` + huge + `"`, "invalid UTF-8": "\"\xff\xfe\xfd\"",
+				"control characters": `"a\u0000b\u0007"`,
+			} {
+				if f == "revealed" && kind == "bool" {
+					continue // the one well-typed value
+				}
+				b[fmt.Sprintf("%s as %s", f, kind)] = fmt.Sprintf(`{%q:%s}`, f, v)
+			}
+		}
+		return b
+	}
+
+	counts := func() string {
+		var parts []string
+		for _, col := range []string{c.Sessions, c.Activities, c.Participants, c.Responses} {
+			n, err := w.app.CountRecords(col)
+			if err != nil {
+				t.Fatal(err)
+			}
+			parts = append(parts, fmt.Sprintf("%s=%d", col, n))
+		}
+		return strings.Join(parts, " ")
+	}
+	snapshot := func() string {
+		var parts []string
+		for _, r := range []string{w.s1.Id, w.a1.Id} {
+			col := c.Sessions
+			if r == w.a1.Id {
+				col = c.Activities
+			}
+			rec, err := w.app.FindRecordById(col, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			parts = append(parts, fmt.Sprint(rec.PublicExport()))
+		}
+		return counts() + strings.Join(parts, "|")
+	}
+
+	for _, tg := range targets {
+		for name, body := range bodies(tg.fields) {
+			before := snapshot()
+			url := srv.URL + w.fill(tg.url)
+			res := doJSON(t, tg.method, url, body, w.headers(t, tg.actor)["Authorization"])
+			label := fmt.Sprintf("%s %s with %s", tg.method, tg.url, name)
+			if res.status < 400 || res.status >= 500 {
+				t.Errorf("%s: status %d, want 4xx: %.300s", label, res.status, res.body)
+				continue
+			}
+			if !strings.Contains(string(res.body), `"message":"`) {
+				t.Errorf("%s: no message in %.300s", label, res.body)
+			}
+			if after := snapshot(); after != before {
+				t.Errorf("%s: a refused request wrote something:\n before %s\n after  %s", label, before, after)
+			}
+		}
+	}
+}

@@ -1,0 +1,204 @@
+package hooks
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	c "conflicto/collections"
+)
+
+// PocketBase's record API is lenient: it casts 123 to "123" for a text
+// field and true for a number, ignores unknown fields and trailing data.
+// Conflicto answers bad input with a 400 instead, so request bodies are
+// checked before any handler sees them:
+//   - every JSON body is valid UTF-8 and exactly one JSON value;
+//   - record creates and updates of Conflicto's collections are a JSON
+//     object of known fields, each of its field's JSON type, text without
+//     control characters (superusers may still use multipart, as the
+//     dashboard does);
+//   - routes that take no body refuse one.
+
+// fieldKind is the JSON shape a field accepts.
+type fieldKind int
+
+const (
+	kindLine     fieldKind = iota // string without control characters
+	kindText                      // string; newlines and tabs allowed
+	kindInt                       // integral JSON number
+	kindBool                      // true or false
+	kindID                        // string (a relation, a select value, a date)
+	kindJSON                      // any JSON; the hooks validate it
+	kindIgnored                   // system fields the dashboard sends back
+)
+
+var systemFields = map[string]fieldKind{
+	"id": kindID, "collectionId": kindIgnored, "collectionName": kindIgnored,
+	c.FieldCreated: kindIgnored, c.FieldUpdated: kindIgnored,
+}
+
+// writableFields lists, per collection, the fields a request may carry.
+var writableFields = map[string]map[string]fieldKind{
+	c.Sessions: {
+		c.SessionTitle: kindLine, c.SessionDescription: kindText, c.SessionStatus: kindID,
+		c.SessionCode: kindID, c.SessionOwner: kindID, c.SessionMaxParticipants: kindInt,
+		c.SessionStartedAt: kindID, c.SessionEndedAt: kindID,
+	},
+	c.Activities: {
+		c.ActivitySession: kindID, c.ActivityType: kindID, c.ActivityTitle: kindLine,
+		c.ActivityConfig: kindJSON, c.ActivityPosition: kindInt, c.ActivityStatus: kindID,
+		c.ActivityRevealed: kindBool, c.ActivityStartedAt: kindID, c.ActivityEndedAt: kindID,
+	},
+	c.Participants: {
+		c.ParticipantSession: kindID, c.ParticipantNickname: kindText, c.ParticipantLastSeen: kindID,
+		core.FieldNameEmail: kindID, core.FieldNameEmailVisibility: kindBool, core.FieldNameVerified: kindBool,
+		core.FieldNamePassword: kindID, core.FieldNamePassword + "Confirm": kindID, "oldPassword": kindID,
+	},
+	c.Responses: {
+		c.ResponseActivity: kindID, c.ResponseParticipant: kindID, c.ResponseValue: kindJSON, c.ResponseScore: kindInt,
+	},
+}
+
+// bodylessRoutes take no request body (an empty one or {} is fine).
+var bodylessRoutes = []string{"/api/participants/heartbeat", "/advance", "/reset"}
+
+func registerStrictBodies(app core.App) {
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		e.Router.Bind(&hook.Handler[*core.RequestEvent]{
+			Id:       "conflictoStrictBody",
+			Priority: apis.DefaultBodyLimitMiddlewarePriority + 1, // after the size limit
+			Func:     checkBody,
+		})
+		return e.Next()
+	})
+}
+
+func checkBody(e *core.RequestEvent) error {
+	r := e.Request
+	if r.Method != http.MethodPost && r.Method != http.MethodPatch && r.Method != http.MethodPut {
+		return e.Next()
+	}
+	collection := recordWriteCollection(r.URL.Path)
+	fields, strict := writableFields[collection]
+	isJSON := strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
+	if strict && !isJSON && !e.HasSuperuserAuth() && r.ContentLength != 0 {
+		return apis.NewApiError(http.StatusUnsupportedMediaType, "Send the record as application/json.", nil)
+	}
+	bodyless := isBodyless(r.URL.Path)
+	if !isJSON && !bodyless {
+		return e.Next()
+	}
+
+	// The router wraps the body in a rereadable reader: reading it here to
+	// the end rewinds it for the handler.
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return apis.NewApiError(http.StatusRequestEntityTooLarge, "The request body is too large or could not be read.", nil)
+	}
+	trimmed := bytes.TrimSpace(body)
+	switch {
+	case bodyless:
+		if len(trimmed) > 0 && !bytes.Equal(trimmed, []byte("{}")) {
+			return apis.NewBadRequestError("This endpoint takes no request body.", nil)
+		}
+		return e.Next()
+	case len(trimmed) == 0:
+		return e.Next()
+	case !utf8.Valid(body):
+		return apis.NewBadRequestError("The request body is not valid UTF-8.", nil)
+	case !json.Valid(body):
+		return apis.NewBadRequestError("The request body is not one valid JSON value.", nil)
+	}
+	if strict {
+		if apiErr := checkRecordBody(trimmed, fields); apiErr != nil {
+			return apiErr
+		}
+	}
+	return e.Next()
+}
+
+// recordWriteCollection returns the collection of a record create or
+// update path (/api/collections/{name}/records[/{id}]), or "".
+func recordWriteCollection(path string) string {
+	rest, ok := strings.CutPrefix(path, "/api/collections/")
+	if !ok {
+		return ""
+	}
+	parts := strings.Split(rest, "/")
+	if len(parts) < 2 || len(parts) > 3 || parts[1] != "records" {
+		return ""
+	}
+	return parts[0]
+}
+
+func isBodyless(path string) bool {
+	for _, suffix := range bodylessRoutes {
+		if strings.HasSuffix(path, suffix) && strings.HasPrefix(path, "/api/") {
+			return true
+		}
+	}
+	return false
+}
+
+func checkRecordBody(body []byte, fields map[string]fieldKind) error {
+	if body[0] != '{' {
+		return apis.NewBadRequestError("The request body must be a JSON object.", nil)
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(body, &obj); err != nil {
+		return apis.NewBadRequestError("The request body must be a JSON object.", nil)
+	}
+	for name, raw := range obj {
+		kind, known := fields[name]
+		if !known {
+			kind, known = systemFields[name]
+		}
+		if !known {
+			return badRequest(name, "unknown_field", fmt.Sprintf("Unknown field %q.", name))
+		}
+		if problem := checkKind(kind, raw); problem != "" {
+			return badRequest(name, "invalid_type", fmt.Sprintf("The %s field %s.", name, problem))
+		}
+	}
+	return nil
+}
+
+// checkKind says what is wrong with raw for kind, or "".
+func checkKind(kind fieldKind, raw json.RawMessage) string {
+	switch kind {
+	case kindJSON, kindIgnored:
+		return ""
+	case kindBool:
+		if s := string(raw); s != "true" && s != "false" {
+			return "must be true or false"
+		}
+	case kindInt:
+		var n json.Number
+		if err := json.Unmarshal(raw, &n); err != nil || strings.ContainsAny(string(n), ".eE") {
+			return "must be a whole number"
+		}
+		if _, err := n.Int64(); err != nil {
+			return "is out of range"
+		}
+	case kindID, kindLine, kindText:
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return "must be a string"
+		}
+		for _, r := range s {
+			if unicode.Is(unicode.Cc, r) && (kind != kindText || (r != '\n' && r != '\r' && r != '\t')) {
+				return "must not contain control characters"
+			}
+		}
+	}
+	return ""
+}
