@@ -138,6 +138,9 @@ func runEvent(ctx, checkCtx context.Context, api *API, sse *http.Client, o *Opti
 
 	progress("event: checking participants, answers and results against the server")
 	problems := st.problems
+	if ctx.Err() != nil {
+		problems = append(problems, "stopped by the -timeout deadline before the event ended")
+	}
 	target := &conflictoTarget{api: api, fx: fx}
 	problems = append(problems, target.CheckJoins(checkCtx, st.joined)...)
 	totalAnswers := 0

@@ -94,6 +94,9 @@ func runFanoutConflicto(ctx, checkCtx context.Context, api *API, sse *http.Clien
 	}
 	run.RSSMB = rss.Stop()
 	streams.Close()
+	if ctx.Err() != nil {
+		problems = append(problems, "stopped by the -timeout deadline before all rounds ran")
+	}
 
 	if n := backwards.Load(); n > 0 {
 		problems = append(problems, fmt.Sprintf("%d live messages went back in version", n))

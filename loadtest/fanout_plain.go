@@ -109,6 +109,9 @@ func runFanoutPlain(ctx, checkCtx context.Context, api *API, sse *http.Client, o
 	}
 	run.RSSMB = rss.Stop()
 	streams.Close()
+	if ctx.Err() != nil {
+		problems = append(problems, "stopped by the -timeout deadline before all rounds ran")
+	}
 	if n := streams.failed.Load(); n > 0 {
 		problems = append(problems, fmt.Sprintf("%d streams ended with an error", n))
 	}

@@ -57,6 +57,7 @@ type Options struct {
 	Timeout  time.Duration
 	PID      int
 	PlainPID int
+	Commit   string
 }
 
 var scenarios = []string{"join", "vote", "fanout", "event"}
@@ -93,10 +94,14 @@ func parseOptions(args []string) (*Options, error) {
 	fs.Int64Var(&o.Seed, "seed", 1, "event: random seed of arrivals, think times and choices")
 	fs.DurationVar(&o.Timeout, "timeout", 0, "hard deadline of the load (default 10m, event: duration + 5m); the process exits 2m after it at the latest")
 	fs.IntVar(&o.PID, "pid", 0, "pid of the server under test, to report its RSS (automatic with -compare)")
+	fs.StringVar(&o.Commit, "commit", "", "commit to report (default: git rev-parse of the working directory, +dirty when modified)")
 	fs.IntVar(&o.PlainPID, "plain-pid", 0, "pid of the plainpb server, to report its RSS (automatic with -compare)")
 
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+	if len(args) == 0 || args[0] == "help" || strings.HasPrefix(args[0], "-") {
 		usage(fs)
+		if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+			os.Exit(0)
+		}
 		return nil, fmt.Errorf("missing scenario")
 	}
 	o.Scenario = args[0]

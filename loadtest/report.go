@@ -116,8 +116,13 @@ func (rep *Report) Print(w, jsonOut io.Writer) {
 		if r.RSSMB != nil {
 			fmt.Fprintf(w, "   server RSS: %.1f MB before, %.1f MB peak\n", r.RSSMB.Before, r.RSSMB.Peak)
 		}
-		for k, v := range r.Extra {
-			fmt.Fprintf(w, "   %s: %v\n", k, v)
+		extras := make([]string, 0, len(r.Extra))
+		for k := range r.Extra {
+			extras = append(extras, k)
+		}
+		slices.Sort(extras)
+		for _, k := range extras {
+			fmt.Fprintf(w, "   %s: %v\n", k, r.Extra[k])
 		}
 		if r.OK {
 			fmt.Fprintln(w, "   check: OK")

@@ -83,6 +83,9 @@ func run(ctx, checkCtx context.Context, o *Options, env *Env) (*Report, error) {
 		return nil, err
 	}
 	rep := NewReport(o.Scenario)
+	if o.Commit != "" {
+		rep.Commit = o.Commit
+	}
 	hc := newHTTPClient(max(o.C, o.ConnectC))
 	if o.Scenario == "event" {
 		hc = newHTTPClient(256) // phones act on their own, not C at a time
