@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/security"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	c "conflicto/collections"
@@ -118,7 +119,7 @@ func join(e *core.RequestEvent, cfg config.Config) error {
 	participant.Set(c.ParticipantSession, session.Id)
 	participant.Set(c.ParticipantNickname, in.nickname)
 	participant.Set(c.ParticipantLastSeen, types.NowDateTime())
-	participant.SetRandomPassword()
+	lockPassword(participant)
 
 	var full, taken bool
 	err = e.App.RunInTransaction(func(tx core.App) error {
@@ -161,6 +162,15 @@ func join(e *core.RequestEvent, cfg config.Config) error {
 		"record":  participant,
 		"session": sessionSummary(session),
 	})
+}
+
+// lockPassword gives a participant a password hash that no password
+// matches. Participants never log in with a password (password auth is
+// off for the collection); the field is required only because the
+// collection is an auth collection. Skipping bcrypt, even at the minimum
+// cost, takes about a millisecond of CPU off every join.
+func lockPassword(p *core.Record) {
+	p.SetRaw(core.FieldNamePassword, &core.PasswordFieldValue{Hash: "!locked:" + security.RandomString(40)})
 }
 
 func sessionSummary(s *core.Record) map[string]any {
