@@ -67,6 +67,7 @@ func activeCount(t testing.TB, app core.App, session *core.Record) int64 {
 }
 
 func TestActivitiesCollectionAccess(t *testing.T) {
+	t.Parallel()
 	type cell struct {
 		status      int
 		expected    []string
@@ -247,6 +248,7 @@ func wantOrder(order ...int) func(testing.TB, *world, []*core.Record) {
 }
 
 func TestActivityRulesOverREST(t *testing.T) {
+	t.Parallel()
 	post := http.MethodPost
 	scenarios := []activityScenario{
 		// create: placement
