@@ -74,9 +74,10 @@ func validCode(code string) bool {
 	return true
 }
 
-// findJoinableSession finds a session by its (normalised) code.
+// findSessionForJoin finds a session by its code, as an API error when
+// there is none.
 func findSessionForJoin(app core.App, code string) (*core.Record, *router.ApiError) {
-	session, err := app.FindFirstRecordByData(c.Sessions, c.SessionCode, code)
+	session, err := FindSessionByCode(app, code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apis.NewNotFoundError("No session has this code.", nil)
 	}

@@ -32,13 +32,13 @@ import (
 type fieldKind int
 
 const (
-	kindLine     fieldKind = iota // string without control characters
-	kindText                      // string; newlines and tabs allowed
-	kindInt                       // integral JSON number
-	kindBool                      // true or false
-	kindID                        // string (a relation, a select value, a date)
-	kindJSON                      // any JSON; the hooks validate it
-	kindIgnored                   // system fields the dashboard sends back
+	kindLine    fieldKind = iota // string without control characters
+	kindText                     // string; newlines and tabs allowed
+	kindInt                      // integral JSON number
+	kindBool                     // true or false
+	kindID                       // string (a relation, a select value, a date)
+	kindJSON                     // any JSON; the hooks validate it
+	kindIgnored                  // system fields the dashboard sends back
 )
 
 var systemFields = map[string]fieldKind{
