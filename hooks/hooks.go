@@ -20,6 +20,7 @@ import (
 func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS) {
 	registerRequestLog(app, logger)
 	registerStrictBodies(app)
+	registerLifecycle(app)
 	registerCORS(app, cfg)
 	registerHealth(app)
 	registerAuth(app, cfg, logger)
