@@ -1,10 +1,12 @@
 package hooks
 
 import (
+	"bytes"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -76,6 +78,7 @@ type liveSnapshot struct {
 	version    int64
 	code       string
 	activityID string // the current activity, for `me`
+	content    []byte // the document with version 0, to spot no-op changes
 	data       []byte
 }
 
@@ -261,17 +264,36 @@ func (h *liveHub) snapshot(t *liveTopic) (*liveSnapshot, error) {
 		return latest, nil
 	}
 
-	// The version is taken before reading: a later version saw a later state.
-	version := h.nextVersion()
-	doc, activityID, err := buildLiveDoc(h.app, t.sessionID, h.publicURL, version)
+	// Marshalled once with version 0: a change that leaves the document as
+	// it was (an advance touches two activities; a heartbeat-only burst)
+	// keeps the last version, and deliver skips clients that have it.
+	doc, activityID, err := buildLiveDoc(h.app, t.sessionID, h.publicURL, 0)
 	if err != nil {
 		return nil, err
 	}
-	data, err := json.Marshal(doc)
+	content, err := json.Marshal(doc)
 	if err != nil {
 		return nil, fmt.Errorf("marshal live state of session %s: %w", t.sessionID, err)
 	}
-	snap := &liveSnapshot{epoch: epoch, version: version, code: doc.Session.Code, activityID: activityID, data: data}
+	if latest != nil && bytes.Equal(latest.content, content) {
+		same := *latest
+		same.epoch = epoch
+		h.mu.Lock()
+		if t.latest == latest {
+			t.latest = &same
+		}
+		h.mu.Unlock()
+		return &same, nil
+	}
+	// Builds of a session are serialised, so versions follow build order.
+	version := h.nextVersion()
+	data, ok := bytes.CutSuffix(content, []byte(`"version":0}`))
+	if !ok {
+		return nil, fmt.Errorf("live state of session %s does not end with its version", t.sessionID)
+	}
+	data = append(append(data[:len(data):len(data)], `"version":`...), strconv.AppendInt(nil, version, 10)...)
+	data = append(data, '}')
+	snap := &liveSnapshot{epoch: epoch, version: version, code: doc.Session.Code, activityID: activityID, content: content, data: data}
 
 	h.mu.Lock()
 	if t.latest == nil || t.latest.version < snap.version {
