@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/pocketbase/tests"
 
@@ -236,4 +237,31 @@ func doJSON(t testing.TB, method, url, body, auth string) httpResult {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return httpResult{res.StatusCode, b}
+}
+
+// A join is announced like any saved record: the host's dashboard,
+// subscribed to participants, hears of it; nobody else does.
+func TestJoinIsAnnouncedToTheHost(t *testing.T) {
+	w := newWorld(t, config.Default())
+	defer w.app.Cleanup()
+	srv := startServer(t, w.app)
+	host := openSSE(t, srv.URL)
+	host.subscribe(t, srv.URL, w.headers(t, actorOwner)["Authorization"], "participants/*")
+	outsider := openSSE(t, srv.URL)
+	outsider.subscribe(t, srv.URL, w.headers(t, actorOtherHost)["Authorization"], "participants/*")
+
+	res := postJSON(t, srv.URL+"/api/join", `{"code":"`+w.s1.GetString(c.SessionCode)+`","nickname":"Grace"}`, "")
+	if res.status != http.StatusOK {
+		t.Fatalf("join: %d %s", res.status, res.body)
+	}
+	ev := host.next(t, 5*time.Second)
+	if ev.name != "participants/*" || !strings.Contains(ev.data, `"action":"create"`) || !strings.Contains(ev.data, `"nickname":"Grace"`) {
+		t.Fatalf("host got %s %s, want the create of Grace", ev.name, ev.data)
+	}
+	if strings.Contains(ev.data, "nickname_key") || strings.Contains(ev.data, "tokenKey") {
+		t.Fatalf("the realtime record leaks hidden fields: %s", ev.data)
+	}
+	if events := outsider.drain(300 * time.Millisecond); len(events) != 0 {
+		t.Fatalf("another host heard of the join: %v", events)
+	}
 }
