@@ -128,8 +128,10 @@ func prepareResponse(app core.App, r, original *core.Record) error {
 	if err := activeActivityError(app, act); err != nil {
 		return err
 	}
-	participant, err := app.FindRecordById(c.Participants, r.GetString(c.ResponseParticipant))
-	if err == nil && participant.GetString(c.ParticipantSession) != act.GetString(c.ActivitySession) {
+	var participantSession string
+	err = app.DB().Select(c.ParticipantSession).From(c.Participants).
+		Where(dbx.HashExp{"id": r.GetString(c.ResponseParticipant)}).Row(&participantSession)
+	if err == nil && participantSession != act.GetString(c.ActivitySession) {
 		return invalid(c.ResponseParticipant, "wrong_session", "The participant is not in this activity's session.")
 	}
 
@@ -168,8 +170,14 @@ func hideUnrevealedScore(e *core.RecordEnrichEvent) error {
 	if e.RequestInfo == nil || e.RequestInfo.Auth == nil || e.RequestInfo.Auth.Collection().Name != c.Participants {
 		return e.Next()
 	}
-	act, err := e.App.FindRecordById(c.Activities, e.Record.GetString(c.ResponseActivity))
-	if err != nil || !act.GetBool(c.ActivityRevealed) {
+	// Two columns, not the whole activity: this runs for every answer.
+	var act struct {
+		Type     string `db:"type"`
+		Revealed bool   `db:"revealed"`
+	}
+	err := e.App.DB().Select(c.ActivityType, c.ActivityRevealed).From(c.Activities).
+		Where(dbx.HashExp{"id": e.Record.GetString(c.ResponseActivity)}).One(&act)
+	if err != nil || (activity.Type(act.Type) == activity.Quiz && !act.Revealed) {
 		e.Record.Hide(c.ResponseScore)
 	}
 	return e.Next()
