@@ -2,7 +2,6 @@ package hooks
 
 import (
 	"errors"
-	"strings"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
@@ -27,23 +26,13 @@ func activityUniqueError(err error) error {
 	if err == nil {
 		return nil
 	}
-	msg := err.Error()
 	switch {
-	case strings.Contains(msg, c.IndexActivityPosition) || notUnique(err, c.ActivityPosition):
+	case isUniqueViolation(err, c.IndexActivityPosition, c.ActivityPosition):
 		return invalid(c.ActivityPosition, "position_taken", "Another activity of this session has this position.")
-	case strings.Contains(msg, c.IndexActivityOneActive) || notUnique(err, c.ActivitySession):
+	case isUniqueViolation(err, c.IndexActivityOneActive, c.ActivitySession):
 		return conflict(c.ActivityStatus, "activity_conflict", "Another activity of this session is active.", nil)
 	}
 	return err
-}
-
-func notUnique(err error, field string) bool {
-	var errs validation.Errors
-	if !errors.As(err, &errs) {
-		return false
-	}
-	fe, ok := errs[field].(validation.Error)
-	return ok && fe.Code() == "validation_not_unique"
 }
 
 // routeError is what a custom route answers for an error from saving

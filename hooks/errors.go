@@ -2,8 +2,8 @@ package hooks
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
+	"strings"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
@@ -45,17 +45,24 @@ func conflict(field, code, message string, extra map[string]any) *router.ApiErro
 	return router.NewApiError(http.StatusConflict, message, map[string]error{field: fieldError{code: code, message: message, extra: extra}})
 }
 
-// firstClientError returns err as the client error it carries (an API
-// error, or validation errors as a 400); anything else is a server fault,
-// a 500 whose cause the request log records.
-func firstClientError(err error, what string) error {
+// isUniqueViolation reports whether err is a unique index violation on
+// field: either PocketBase's pre-insert check (validation_not_unique on the
+// index's fields) or, when a concurrent insert won the race after that
+// check, SQLite's constraint error naming the index or the column.
+func isUniqueViolation(err error, index, field string) bool {
 	var apiErr *router.ApiError
 	if errors.As(err, &apiErr) {
-		return apiErr
+		if raw, ok := apiErr.RawData().(error); ok {
+			err = raw
+		}
 	}
 	var verrs validation.Errors
 	if errors.As(err, &verrs) {
-		return apis.NewBadRequestError("", verrs)
+		if ve, ok := verrs[field].(validation.Error); ok && ve.Code() == "validation_not_unique" {
+			return true
+		}
 	}
-	return apis.NewInternalServerError("", fmt.Errorf("%s: %w", what, err))
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") &&
+		(strings.Contains(msg, index) || strings.Contains(msg, "."+field))
 }

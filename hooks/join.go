@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/pocketbase/dbx"
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -306,26 +305,4 @@ func jsonKind(goKind string) string {
 	default:
 		return "number"
 	}
-}
-
-// isUniqueViolation reports whether err is a unique index violation on
-// field: either PocketBase's pre-insert check (validation_not_unique on the
-// index's fields) or, when a concurrent insert won the race after that
-// check, SQLite's constraint error naming the index or the column.
-func isUniqueViolation(err error, index, field string) bool {
-	var apiErr *router.ApiError
-	if errors.As(err, &apiErr) {
-		if raw, ok := apiErr.RawData().(error); ok {
-			err = raw
-		}
-	}
-	var verrs validation.Errors
-	if errors.As(err, &verrs) {
-		if ve, ok := verrs[field].(validation.Error); ok && ve.Code() == "validation_not_unique" {
-			return true
-		}
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") &&
-		(strings.Contains(msg, index) || strings.Contains(msg, "."+field))
 }

@@ -204,7 +204,7 @@ func resetActivity(e *core.RequestEvent) error {
 		return tx.Save(act)
 	})
 	if err != nil {
-		return firstClientError(err, "reset activity "+act.Id)
+		return routeError(e, fmt.Errorf("reset activity %s: %w", act.Id, err))
 	}
 	if err := apis.EnrichRecord(e, act); err != nil {
 		return apis.NewInternalServerError("", err)
