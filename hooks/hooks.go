@@ -26,9 +26,10 @@ func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS
 	registerAuth(app, cfg, logger)
 	registerSessions(app, cfg)
 	registerActivities(app)
-	registerParticipants(app, cfg)
+	presence := newPresenceWriter(app, presenceFlushInterval)
+	registerParticipants(app, cfg, presence)
 	registerLive(app, cfg)
-	registerResponses(app)
+	registerResponses(app, presence)
 	registerStatic(app, public)
 }
 

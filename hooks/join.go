@@ -20,11 +20,14 @@ import (
 	"conflicto/nickname"
 )
 
-func registerJoinRoutes(app core.App, cfg config.Config) {
+func registerJoinRoutes(app core.App, cfg config.Config, presence *presenceWriter) {
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.POST("/api/join", func(re *core.RequestEvent) error { return join(re, cfg) })
 		e.Router.GET("/api/join/check", joinCheck)
-		e.Router.POST("/api/participants/heartbeat", heartbeat).Bind(apis.RequireAuth(c.Participants))
+		e.Router.POST("/api/participants/heartbeat", func(re *core.RequestEvent) error {
+			presence.touch(re.Auth)
+			return re.NoContent(http.StatusNoContent)
+		}).Bind(apis.RequireAuth(c.Participants))
 		return e.Next()
 	})
 }
@@ -261,13 +264,6 @@ func joinCheck(e *core.RequestEvent) error {
 		"nickname":   in.nickname,
 		"suggestion": suggestion,
 	})
-}
-
-func heartbeat(e *core.RequestEvent) error {
-	if err := touchParticipant(e.App, e.Auth); err != nil {
-		return apis.NewInternalServerError("", err)
-	}
-	return e.NoContent(http.StatusNoContent)
 }
 
 // decodeJSON reads a JSON object body into dst with clear 400s for

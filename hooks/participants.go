@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	c "conflicto/collections"
 	"conflicto/config"
@@ -15,7 +13,7 @@ import (
 )
 
 // registerParticipants binds the participant rules and the join routes.
-func registerParticipants(app core.App, cfg config.Config) {
+func registerParticipants(app core.App, cfg config.Config, presence *presenceWriter) {
 	app.OnRecordCreate(c.Participants).BindFunc(normalizeNickname)
 	app.OnRecordUpdate(c.Participants).BindFunc(func(e *core.RecordEvent) error {
 		old, err := stored(e.App, e.Record)
@@ -38,13 +36,11 @@ func registerParticipants(app core.App, cfg config.Config) {
 			return err
 		}
 		if e.Auth != nil && e.Auth.Collection().Name == c.Participants {
-			if err := touchParticipant(e.App, e.Auth); err != nil {
-				e.App.Logger().Warn("touch participant on subscribe", "participant", e.Auth.Id, "error", err)
-			}
+			presence.touch(e.Auth)
 		}
 		return nil
 	})
-	registerJoinRoutes(app, cfg)
+	registerJoinRoutes(app, cfg, presence)
 }
 
 // normalizeNickname stores the display form and the collision key, for
@@ -64,28 +60,4 @@ func nicknameMessage(err error) string {
 		return fmt.Sprintf("Nickname must be 1 to %d characters.", nickname.MaxLength)
 	}
 	return "Nickname must not contain control characters or invalid text."
-}
-
-// touchParticipant records a sign of life, writing at most once per
-// c.LastSeenResolution per participant: the check on the loaded record
-// skips the write lock, the WHERE clause keeps racing requests to one write.
-func touchParticipant(app core.App, p *core.Record) error {
-	now := time.Now().UTC()
-	if last := p.GetDateTime(c.ParticipantLastSeen).Time(); !last.IsZero() && now.Sub(last) < c.LastSeenResolution {
-		return nil
-	}
-	stamp, err := types.ParseDateTime(now)
-	if err != nil {
-		return err
-	}
-	cutoff, _ := types.ParseDateTime(now.Add(-c.LastSeenResolution))
-	_, err = app.DB().NewQuery(
-		"UPDATE {{" + c.Participants + "}} SET [[" + c.ParticipantLastSeen + "]] = {:now} " +
-			"WHERE [[id]] = {:id} AND ([[" + c.ParticipantLastSeen + "]] = '' OR [[" + c.ParticipantLastSeen + "]] < {:cutoff})",
-	).Bind(dbx.Params{"now": stamp.String(), "id": p.Id, "cutoff": cutoff.String()}).Execute()
-	if err != nil {
-		return fmt.Errorf("update last_seen of %s: %w", p.Id, err)
-	}
-	p.Set(c.ParticipantLastSeen, stamp)
-	return nil
 }

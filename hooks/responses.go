@@ -23,7 +23,7 @@ var serverBlocklist = []string{"fuck", "shit", "cunt", "nigger", "faggot"}
 // registerResponses binds the answer rules: value validation by type,
 // one answer per participant per activity, final quiz answers, the quiz
 // deadline and score, and the poker reset route.
-func registerResponses(app core.App) {
+func registerResponses(app core.App, presence *presenceWriter) {
 	// The API rules check who answers; the model hooks below check the
 	// activity's state, so a refused answer gets a precise code.
 	app.OnRecordCreateRequest(c.Responses).BindFunc(func(e *core.RecordRequestEvent) error {
@@ -32,9 +32,7 @@ func registerResponses(app core.App) {
 			return alreadyAnswered()
 		}
 		if err == nil && e.Auth != nil && e.Auth.Collection().Name == c.Participants {
-			if err := touchParticipant(e.App, e.Auth); err != nil {
-				e.App.Logger().Warn("touch participant on answer", "participant", e.Auth.Id, "error", err)
-			}
+			presence.touch(e.Auth)
 		}
 		return err
 	})

@@ -1,0 +1,109 @@
+package hooks
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	c "conflicto/collections"
+)
+
+// presenceFlushInterval is how long signs of life gather before they are
+// written together.
+const presenceFlushInterval = time.Second
+
+// presenceWriter records participants' last_seen. Every phone of a keynote
+// heartbeats every few seconds; one write transaction per heartbeat would
+// queue them all on SQLite's single writer in front of the answers. Signs of
+// life are gathered in memory instead and written in one transaction per
+// second, at most one per participant per c.LastSeenResolution. Presence is
+// a display hint: the up to one second lost in a crash does not matter.
+type presenceWriter struct {
+	app      core.App
+	interval time.Duration
+
+	mu      sync.Mutex
+	pending map[string]time.Time // participant id → seen at
+	timer   *time.Timer
+	closed  bool
+}
+
+func newPresenceWriter(app core.App, interval time.Duration) *presenceWriter {
+	w := &presenceWriter{app: app, interval: interval, pending: map[string]time.Time{}}
+	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		w.close()
+		return e.Next()
+	})
+	return w
+}
+
+// touch notes that p showed a sign of life now. It never blocks on the
+// database.
+func (w *presenceWriter) touch(p *core.Record) {
+	now := time.Now().UTC()
+	if last := p.GetDateTime(c.ParticipantLastSeen).Time(); !last.IsZero() && now.Sub(last) < c.LastSeenResolution {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return
+	}
+	w.pending[p.Id] = now
+	if w.timer == nil {
+		w.timer = time.AfterFunc(w.interval, w.flushLogged)
+	}
+}
+
+func (w *presenceWriter) flushLogged() {
+	if err := w.flush(); err != nil {
+		w.app.Logger().Error("presence: write last_seen", "error", err)
+	}
+}
+
+// flush writes the gathered signs of life in one transaction. A row whose
+// last_seen is already fresher than the resolution is left alone, so
+// racing writers (or a second task) keep to one write per period.
+func (w *presenceWriter) flush() error {
+	w.mu.Lock()
+	batch := w.pending
+	w.pending = map[string]time.Time{}
+	w.timer = nil
+	w.mu.Unlock()
+	if len(batch) == 0 {
+		return nil
+	}
+	return w.app.RunInTransaction(func(tx core.App) error {
+		q := tx.DB().NewQuery(
+			"UPDATE {{" + c.Participants + "}} SET [[" + c.ParticipantLastSeen + "]] = {:seen} " +
+				"WHERE [[id]] = {:id} AND ([[" + c.ParticipantLastSeen + "]] = '' OR [[" + c.ParticipantLastSeen + "]] < {:cutoff})",
+		).Prepare()
+		defer q.Close()
+		for id, seen := range batch {
+			stamp, err := types.ParseDateTime(seen)
+			if err != nil {
+				return err
+			}
+			cutoff, _ := types.ParseDateTime(seen.Add(-c.LastSeenResolution))
+			if _, err := q.Bind(dbx.Params{"seen": stamp.String(), "id": id, "cutoff": cutoff.String()}).Execute(); err != nil {
+				return fmt.Errorf("update last_seen of %s: %w", id, err)
+			}
+		}
+		return nil
+	})
+}
+
+// close stops the timer and writes what is pending.
+func (w *presenceWriter) close() {
+	w.mu.Lock()
+	w.closed = true
+	if w.timer != nil {
+		w.timer.Stop()
+	}
+	w.mu.Unlock()
+	w.flushLogged()
+}
