@@ -94,7 +94,7 @@ func bindLiveTriggers(app core.App, h *liveHub) {
 
 	// Only joins and kicks change the count; last_seen updates do not.
 	participant := func(e *core.RecordEvent) error {
-		h.markDirty(e.Record.GetString(c.ParticipantSession))
+		h.markTally(e.Record.GetString(c.ParticipantSession))
 		return e.Next()
 	}
 	app.OnRecordAfterCreateSuccess(c.Participants).BindFunc(participant)

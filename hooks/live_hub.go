@@ -21,6 +21,17 @@ import (
 // liveInterval is the least time between two live messages of one session.
 const liveInterval = 200 * time.Millisecond
 
+// Tally changes (answers, joins) of a large audience coalesce longer than
+// what the audience is waiting for (a new activity, a reveal, the session
+// ending): every message goes to every phone, and a keynote's 3,000 phones
+// at 5 messages a second would spend the CPU the answers need. The gap
+// grows by liveInterval per tallyAudienceStep subscribers, up to
+// maxTallyInterval; the final state still always goes out.
+const (
+	tallyAudienceStep = 500
+	maxTallyInterval  = 2 * time.Second
+)
+
 // livePrefix starts every live topic: live/{CODE}.
 const livePrefix = "live/"
 
@@ -63,7 +74,10 @@ type liveTopic struct {
 	// Guarded by liveHub.mu.
 	code     string
 	epoch    uint64      // bumped by every change
+	urgent   bool        // a pending change the audience waits for
+	audience int         // subscribers at the last delivery
 	timer    *time.Timer // the pending flush, if any
+	due      time.Time   // when the pending flush fires
 	flushing bool
 	lastSent time.Time
 	latest   *liveSnapshot // newest document built
@@ -115,9 +129,16 @@ func (h *liveHub) topic(sessionID string) *liveTopic {
 	return h.topicLocked(sessionID)
 }
 
-// markDirty records a change of the session's live state and makes sure a
-// flush is scheduled. It never touches the database.
-func (h *liveHub) markDirty(sessionID string) {
+// markDirty records a change of the session's live state that its
+// audience waits for and makes sure a flush is scheduled soon.
+func (h *liveHub) markDirty(sessionID string) { h.mark(sessionID, true) }
+
+// markTally records a change of counts or results (an answer, a join).
+func (h *liveHub) markTally(sessionID string) { h.mark(sessionID, false) }
+
+// mark records a change and schedules a flush. It never touches the
+// database.
+func (h *liveHub) mark(sessionID string, urgent bool) {
 	if sessionID == "" {
 		return
 	}
@@ -128,21 +149,38 @@ func (h *liveHub) markDirty(sessionID string) {
 	}
 	t := h.topicLocked(sessionID)
 	t.epoch++
+	t.urgent = t.urgent || urgent
 	h.scheduleLocked(t)
+}
+
+// gapLocked is the least time between two deliveries of the topic's
+// pending change.
+func (h *liveHub) gapLocked(t *liveTopic) time.Duration {
+	if t.urgent {
+		return h.interval
+	}
+	return min(h.interval*time.Duration(1+t.audience/tallyAudienceStep), max(maxTallyInterval, h.interval))
 }
 
 // scheduleLocked arms the flush timer: right away after a quiet period (the
 // leading edge), else one interval after the last delivery. A change during a
 // flush is picked up when that flush ends.
 func (h *liveHub) scheduleLocked(t *liveTopic) {
-	if t.timer != nil || t.flushing || h.closed {
+	if t.flushing || h.closed {
 		return
 	}
-	delay := max(time.Until(t.lastSent.Add(h.interval)), 0)
-	t.timer = time.AfterFunc(delay, func() { h.flush(t) })
+	due := t.lastSent.Add(h.gapLocked(t))
+	if t.timer != nil {
+		if !due.Before(t.due) || !t.timer.Stop() {
+			return // armed soon enough, or firing right now
+		}
+	}
+	t.due = due
+	t.timer = time.AfterFunc(max(time.Until(due), 0), func() { h.flush(t) })
 }
 
-// markActivity marks the session of an activity dirty. The activity →
+// markActivity marks a tally change in the session of an activity (an
+// answer). The activity →
 // session map is filled by the activity hooks; a miss (after a restart) is
 // resolved off the caller's path.
 func (h *liveHub) markActivity(activityID string) {
@@ -150,7 +188,7 @@ func (h *liveHub) markActivity(activityID string) {
 	sessionID, ok := h.activities[activityID]
 	h.mu.Unlock()
 	if ok {
-		h.markDirty(sessionID)
+		h.markTally(sessionID)
 		return
 	}
 	go func() {
@@ -164,7 +202,7 @@ func (h *liveHub) markActivity(activityID string) {
 			return
 		}
 		h.rememberActivity(activityID, sessionID)
-		h.markDirty(sessionID)
+		h.markTally(sessionID)
 	}()
 }
 
@@ -314,7 +352,7 @@ func (h *liveHub) flush(t *liveTopic) {
 		h.mu.Unlock()
 		return
 	}
-	t.timer, t.flushing = nil, true
+	t.timer, t.flushing, t.urgent = nil, true, false
 	covered, code := t.epoch, t.code
 	h.mu.Unlock()
 
@@ -348,6 +386,9 @@ func (h *liveHub) broadcast(t *liveTopic, code string) (*liveSnapshot, error) {
 		code = snap.code
 	}
 	targets := h.subscribers(code)
+	h.mu.Lock()
+	t.audience = len(targets)
+	h.mu.Unlock()
 	if len(targets) == 0 {
 		return nil, nil
 	}
