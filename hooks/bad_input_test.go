@@ -33,6 +33,11 @@ func TestBadInputSweep(t *testing.T) {
 		{"PATCH", "/api/collections/activities/records/A1", actorOwner, []string{"title", "config", "status", "revealed"}},
 		{"POST", "/api/collections/responses/records", actorParticipant2, []string{"activity", "participant", "value"}},
 		{"PATCH", "/api/collections/responses/records/R1", actorParticipant, []string{"value"}},
+		// Only superusers may write participants through REST; their input is checked all the same.
+		{"POST", "/api/collections/participants/records", actorSuperuser, []string{"session", "nickname", "password"}},
+		{"PATCH", "/api/collections/participants/records/ADA", actorSuperuser, []string{"nickname", "session"}},
+		{"POST", "/api/collections/users/records", actorSuperuser, []string{"email", "password", "name"}},
+		{"PATCH", "/api/collections/users/records/HOSTA", actorOwner, []string{"email", "name"}},
 	}
 	huge := strings.Repeat("x", 200_000)
 	bodies := func(fields []string) map[string]string {

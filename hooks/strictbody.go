@@ -25,7 +25,7 @@ import (
 //   - record creates and updates of Conflicto's collections are a JSON
 //     object of known fields, each of its field's JSON type, text without
 //     control characters (superusers may still use multipart, as the
-//     dashboard does);
+//     dashboard does, and hosts for their avatar);
 //   - routes that take no body refuse one.
 
 // fieldKind is the JSON shape a field accepts.
@@ -63,6 +63,11 @@ var writableFields = map[string]map[string]fieldKind{
 		core.FieldNameEmail: kindID, core.FieldNameEmailVisibility: kindBool, core.FieldNameVerified: kindBool,
 		core.FieldNamePassword: kindID, core.FieldNamePassword + "Confirm": kindID, "oldPassword": kindID,
 	},
+	c.Users: { // PocketBase's default hosts collection
+		"name": kindLine, "avatar": kindID,
+		core.FieldNameEmail: kindID, core.FieldNameEmailVisibility: kindBool, core.FieldNameVerified: kindBool,
+		core.FieldNamePassword: kindID, core.FieldNamePassword + "Confirm": kindID, "oldPassword": kindID,
+	},
 	c.Responses: {
 		c.ResponseActivity: kindID, c.ResponseParticipant: kindID, c.ResponseValue: kindJSON, c.ResponseScore: kindInt,
 	},
@@ -90,7 +95,7 @@ func checkBody(e *core.RequestEvent) error {
 	collection := recordWriteCollection(r.URL.Path)
 	fields, strict := writableFields[collection]
 	isJSON := strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
-	if strict && !isJSON && !e.HasSuperuserAuth() && r.ContentLength != 0 {
+	if strict && !isJSON && !e.HasSuperuserAuth() && r.ContentLength != 0 && collection != c.Users {
 		return apis.NewApiError(http.StatusUnsupportedMediaType, "Send the record as application/json.", nil)
 	}
 	bodyless := isBodyless(r.URL.Path)
