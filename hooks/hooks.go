@@ -21,6 +21,7 @@ func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS
 	registerRequestLog(app, logger)
 	registerStrictBodies(app)
 	registerLifecycle(app)
+	registerRealtimeClients(app)
 	registerCORS(app, cfg)
 	registerHealth(app)
 	registerAuth(app, cfg, logger)
