@@ -39,7 +39,7 @@ func TestBadInputSweep(t *testing.T) {
 		{"POST", "/api/collections/users/records", actorSuperuser, []string{"email", "password", "name"}},
 		{"PATCH", "/api/collections/users/records/HOSTA", actorOwner, []string{"email", "name"}},
 	}
-	huge := strings.Repeat("x", 200_000)
+	hugeValue := strings.Repeat("x", 200_000)
 	bodies := func(fields []string) map[string]string {
 		b := map[string]string{
 			"malformed JSON":      `{"title":`,
@@ -54,7 +54,7 @@ func TestBadInputSweep(t *testing.T) {
 		for _, f := range fields {
 			for kind, v := range map[string]string{
 				"number": `12345678901234567890`, "array": `[1,"a"]`, "object": `{"x":1}`,
-				"bool": `true`, "huge string": `"` + huge + `"`, "invalid UTF-8": "\"\xff\xfe\xfd\"",
+				"bool": `true`, "huge string": `"` + hugeValue + `"`, "invalid UTF-8": "\"\xff\xfe\xfd\"",
 				"control characters": `"a\u0000b\u0007"`,
 			} {
 				if f == "revealed" && kind == "bool" {
@@ -91,6 +91,31 @@ func TestBadInputSweep(t *testing.T) {
 			parts = append(parts, fmt.Sprint(rec.PublicExport()))
 		}
 		return counts() + strings.Join(parts, "|")
+	}
+
+	// Routes that read their input from the path and the query.
+	huge := strings.Repeat("x", 100_000)
+	for _, path := range []string{
+		"/api/join/check?code=S1CODE&nickname=%FF%FE",
+		"/api/join/check?code=S1CODE&nickname=" + huge[:5000],
+		"/api/join/check?code=%00%01&nickname=Ada",
+		"/api/join/check",
+		"/api/live/%FF%FE",
+		"/api/live/" + huge[:5000],
+		"/api/live/%FF/qr.svg",
+		"/api/activities/%00/results",
+		"/api/sessions/S1/export?format=%FF",
+		"/api/sessions/S1/export?format=xml",
+	} {
+		before := snapshot()
+		url := srv.URL + strings.NewReplacer("S1CODE", w.s1.GetString(c.SessionCode), "S1", w.s1.Id).Replace(path)
+		res := doJSON(t, "GET", url, "", w.headers(t, actorOwner)["Authorization"])
+		if res.status < 400 || res.status >= 500 || !strings.Contains(string(res.body), `"message":"`) {
+			t.Errorf("GET %.80s: status %d, want a 4xx with a message: %.300s", path, res.status, res.body)
+		}
+		if after := snapshot(); after != before {
+			t.Errorf("GET %.80s wrote something", path)
+		}
 	}
 
 	for _, tg := range targets {
