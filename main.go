@@ -7,13 +7,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase"
-	"github.com/pocketbase/pocketbase/cmd"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
 	"github.com/pocketbase/pocketbase/tools/osutils"
-	"github.com/spf13/cobra"
 
 	"conflicto/commands"
 	"conflicto/config"
@@ -59,54 +56,5 @@ func main() {
 		os.Exit(1)
 	}
 	hooks.Register(app, cfg, logger, public)
-
-	// PocketBase's error writer prints to stdout, where only JSON logs go.
-	app.RootCmd.SetErr(os.Stderr)
-
-	healthcheck := commands.NewHealthcheck(cfg)
-	app.RootCmd.AddCommand(
-		cmd.NewSuperuserCommand(app),
-		commands.NewServe(app, cfg),
-		healthcheck,
-	)
-
-	// The health check only probes a running server over HTTP: it runs
-	// without app.Execute, which would bootstrap the app (open the data
-	// dir, run the system migrations) for nothing.
-	if c, _, err := app.RootCmd.Find(os.Args[1:]); err == nil && c == healthcheck {
-		if app.RootCmd.Execute() != nil {
-			os.Exit(1)
-		}
-		return
-	}
-
-	// app.Execute prints a command's error but does not return it; keep it
-	// so that a failed command (serve unable to listen, a failed
-	// migration) exits non-zero.
-	var failed atomic.Bool
-	keepFailure(app.RootCmd, &failed)
-	if err := app.Execute(); err != nil {
-		logger.Error("conflicto stopped with an error", "error", err)
-		os.Exit(1)
-	}
-	if failed.Load() {
-		os.Exit(1)
-	}
-}
-
-// keepFailure wraps the RunE of c and all its subcommands to set failed
-// when one returns an error.
-func keepFailure(c *cobra.Command, failed *atomic.Bool) {
-	if run := c.RunE; run != nil {
-		c.RunE = func(c *cobra.Command, args []string) error {
-			err := run(c, args)
-			if err != nil {
-				failed.Store(true)
-			}
-			return err
-		}
-	}
-	for _, sub := range c.Commands() {
-		keepFailure(sub, failed)
-	}
+	os.Exit(commands.Run(app, cfg, logger, os.Args[1:]))
 }
