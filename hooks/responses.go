@@ -188,7 +188,11 @@ func resetActivity(e *core.RequestEvent) error {
 	if err != nil {
 		return e.NotFoundError("", err)
 	}
-	if !canManageActivity(e, act) {
+	owner, err := ownsSession(e, act.GetString(c.ActivitySession))
+	if err != nil {
+		return apis.NewInternalServerError("", err)
+	}
+	if !owner {
 		return e.NotFoundError("", nil)
 	}
 	if activity.Type(act.GetString(c.ActivityType)) != activity.Poker {
@@ -208,17 +212,4 @@ func resetActivity(e *core.RequestEvent) error {
 		return apis.NewInternalServerError("", err)
 	}
 	return e.JSON(http.StatusOK, act)
-}
-
-// canManageActivity reports whether the caller owns the activity's session
-// (or is a superuser).
-func canManageActivity(e *core.RequestEvent, act *core.Record) bool {
-	if e.HasSuperuserAuth() {
-		return true
-	}
-	if e.Auth == nil || e.Auth.Collection().Name != c.Users {
-		return false
-	}
-	session, err := e.App.FindRecordById(c.Sessions, act.GetString(c.ActivitySession))
-	return err == nil && session.GetString(c.SessionOwner) == e.Auth.Id
 }
