@@ -19,7 +19,7 @@ import (
 // start), so rankings do not depend on how fast the test runs.
 func setScore(t testing.TB, app *tests.TestApp, act, response *core.Record, score int, after time.Duration) {
 	t.Helper()
-	started := reload(t, app, act).GetDateTime(c.ActivityStartedAt).Time()
+	started := refetch(t, app, act).GetDateTime(c.ActivityStartedAt).Time()
 	created, err := types.ParseDateTime(started.Add(after))
 	if err != nil {
 		t.Fatal(err)

@@ -35,16 +35,6 @@ func expire(t testing.TB, app *tests.TestApp, act *core.Record) {
 	}
 }
 
-// reload reads a record again from the database.
-func reload(t testing.TB, app *tests.TestApp, r *core.Record) *core.Record {
-	t.Helper()
-	fresh, err := app.FindRecordById(r.Collection().Name, r.Id)
-	if err != nil {
-		t.Fatalf("reload %s: %v", r.Id, err)
-	}
-	return fresh
-}
-
 func codeOf(s *core.Record) string { return s.GetString(c.SessionCode) }
 
 // sseEvent is one server-sent event as a client received it.

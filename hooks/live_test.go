@@ -102,7 +102,7 @@ func TestLiveStateShape(t *testing.T) {
 	quiz := createActivity(t, w.app, w.s1, "quiz", quizConfig)
 	createActivity(t, w.app, w.s1, "poll", pollConfig)
 	activate(t, w.app, quiz)
-	quiz = reload(t, w.app, quiz)
+	quiz = refetch(t, w.app, quiz)
 	s = decodeLive(t, liveGet(t, w, base, "/api/live/"+code, actorAnonymous, 200))
 	a := s.Activity
 	started := quiz.GetDateTime(c.ActivityStartedAt)
