@@ -277,6 +277,27 @@ func TestResponsesOfCompletedSessionAreReadOnly(t *testing.T) {
 	if n, _ := w.app.CountRecords(c.Responses); n != 0 {
 		t.Fatalf("responses after kick = %d, want 0", n)
 	}
+	// And deleting the whole completed session takes everything with it.
+	if _, err := w.app.DB().Insert(c.Responses, dbx.Params{
+		"id": "bobanswer000001", c.ResponseActivity: act.Id, c.ResponseParticipant: w.bob.Id, c.ResponseValue: `{"choices":[1]}`,
+	}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.app.Delete(refetch(t, w.app, w.s1)); err != nil {
+		t.Fatalf("delete a completed session with answers: %v", err)
+	}
+	for _, col := range []string{c.Activities, c.Participants, c.Responses} {
+		n, _ := w.app.CountRecords(col, dbx.HashExp{})
+		if col == c.Participants {
+			n, _ = w.app.CountRecords(col, dbx.HashExp{c.ParticipantSession: w.s1.Id})
+		}
+		if col == c.Activities {
+			n, _ = w.app.CountRecords(col, dbx.HashExp{c.ActivitySession: w.s1.Id})
+		}
+		if n != 0 {
+			t.Fatalf("%s left after deleting the session: %d", col, n)
+		}
+	}
 }
 
 func TestPokerReset(t *testing.T) {
