@@ -43,7 +43,7 @@ const (
 
 var systemFields = map[string]fieldKind{
 	"id": kindID, "collectionId": kindIgnored, "collectionName": kindIgnored,
-	c.FieldCreated: kindIgnored, c.FieldUpdated: kindIgnored,
+	c.FieldCreated: kindIgnored, c.FieldUpdated: kindIgnored, "expand": kindIgnored,
 }
 
 // writableFields lists, per collection, the fields a request may carry.
@@ -60,6 +60,8 @@ var writableFields = map[string]map[string]fieldKind{
 	},
 	c.Participants: {
 		c.ParticipantSession: kindID, c.ParticipantNickname: kindText, c.ParticipantLastSeen: kindID,
+		// Sent back by the dashboard: the hooks derive the key, presence is computed.
+		c.ParticipantNicknameKey: kindIgnored, c.ParticipantPresence: kindIgnored,
 		core.FieldNameEmail: kindID, core.FieldNameEmailVisibility: kindBool, core.FieldNameVerified: kindBool,
 		core.FieldNamePassword: kindID, core.FieldNamePassword + "Confirm": kindID, "oldPassword": kindID,
 	},
