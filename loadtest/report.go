@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os/exec"
 	"runtime"
 	"slices"
@@ -153,28 +154,16 @@ func (rep *Report) Print(w, jsonOut io.Writer) {
 	fmt.Fprintln(jsonOut, string(line))
 }
 
-func formatParams(p map[string]any) string {
-	keys := make([]string, 0, len(p))
-	for k := range p {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s=%v", k, p[k])
-	}
-	return strings.Join(parts, " ")
-}
+func formatParams(p map[string]any) string { return formatMap(p, "%s=%v") }
 
-func formatStatus(s map[string]int) string {
-	keys := make([]string, 0, len(s))
-	for k := range s {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+func formatStatus(s map[string]int) string { return formatMap(s, "%s:%d") }
+
+// formatMap prints m's entries sorted by key, each with format (key, value).
+func formatMap[V any](m map[string]V, format string) string {
+	keys := slices.Sorted(maps.Keys(m))
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s:%d", k, s[k])
+		parts[i] = fmt.Sprintf(format, k, m[k])
 	}
 	return strings.Join(parts, " ")
 }
