@@ -171,7 +171,9 @@ func join(e *core.RequestEvent, cfg config.Config) error {
 // decode every auth collection from the database to cross-check the new
 // id — over a third of a join's CPU. The (session, nickname_key) index
 // still decides collisions; announceParticipant runs the after-create
-// hooks (realtime, live state) once the transaction has committed.
+// hooks (realtime, live state) once the transaction has committed. The
+// OnRecordCreate hooks of participants do not run for joins: a rule added
+// there must be applied here too.
 func insertParticipant(tx core.App, p *core.Record) error {
 	now := types.NowDateTime()
 	p.Id = core.GenerateDefaultRandomId()
