@@ -76,27 +76,22 @@ func runFanoutConflicto(ctx, checkCtx context.Context, api *API, sse *http.Clien
 	sleepCtx(ctx, settle)
 
 	deliveryRec, advanceRec := NewRecorder(), NewRecorder()
-	for r := 1; r <= o.Rounds && ctx.Err() == nil; r++ {
+	problems = append(problems, deliveryRounds(ctx, o, &tracker, deliveryRec, settle, "the new activity", func(r int) (string, func() []string) {
 		want := fx.Polls[r].ID
 		progress("conflicto: round %d: advance to %s", r, want)
-		ch := tracker.Begin(want, o.K, deliveryRec)
-		got, _, err := advance(ctx, api, fx, advanceRec)
-		switch {
-		case err != nil:
-			problems = append(problems, err.Error())
-		case got != want:
-			problems = append(problems, fmt.Sprintf("round %d: advance activated %q, want %q", r, got, want))
+		return want, func() []string {
+			got, _, err := advance(ctx, api, fx, advanceRec)
+			switch {
+			case err != nil:
+				return []string{err.Error()}
+			case got != want:
+				return []string{fmt.Sprintf("round %d: advance activated %q, want %q", r, got, want)}
+			}
+			return nil
 		}
-		if missing := tracker.Wait(ch, o.RoundTimeout); missing > 0 {
-			problems = append(problems, fmt.Sprintf("round %d: %d of %d subscribers did not get the new activity within %s", r, missing, o.K, o.RoundTimeout))
-		}
-		sleepCtx(ctx, settle)
-	}
+	})...)
 	run.RSSMB = rss.Stop()
 	streams.Close()
-	if ctx.Err() != nil {
-		problems = append(problems, "stopped by the -timeout deadline before all rounds ran")
-	}
 
 	if n := backwards.Load(); n > 0 {
 		problems = append(problems, fmt.Sprintf("%d live messages went back in version", n))
@@ -119,4 +114,26 @@ func runFanoutConflicto(ctx, checkCtx context.Context, api *API, sse *http.Clien
 	run.Extra = map[string]any{"live_messages": messages.Load()}
 	run.Check(problems)
 	return run
+}
+
+// deliveryRounds runs o.Rounds timed changes: round(r) names the key the
+// subscribers must receive and returns the change that causes it; each
+// delivery is timed from the moment the change is sent, and every
+// subscriber must get it within o.RoundTimeout. what names the key in
+// problems.
+func deliveryRounds(ctx context.Context, o *Options, tracker *Tracker, rec *Recorder, settle time.Duration, what string, round func(r int) (key string, change func() []string)) []string {
+	var problems []string
+	for r := 1; r <= o.Rounds && ctx.Err() == nil; r++ {
+		key, change := round(r)
+		ch := tracker.Begin(key, o.K, rec)
+		problems = append(problems, change()...)
+		if missing := tracker.Wait(ch, o.RoundTimeout); missing > 0 {
+			problems = append(problems, fmt.Sprintf("round %d: %d of %d subscribers did not get %s within %s", r, missing, o.K, what, o.RoundTimeout))
+		}
+		sleepCtx(ctx, settle)
+	}
+	if ctx.Err() != nil {
+		problems = append(problems, "stopped by the -timeout deadline before all rounds ran")
+	}
+	return problems
 }

@@ -89,29 +89,24 @@ func runFanoutPlain(ctx, checkCtx context.Context, api *API, sse *http.Client, o
 	sleepCtx(ctx, settle)
 
 	deliveryRec, changeRec := NewRecorder(), NewRecorder()
-	for r := 1; r <= o.Rounds && ctx.Err() == nil; r++ {
+	problems = append(problems, deliveryRounds(ctx, o, &tracker, deliveryRec, settle, "the record", func(r int) (string, func() []string) {
 		id := randomID(15)
 		progress("plain-%s: round %d: create presponses %s", variant, r, id)
-		ch := tracker.Begin(id, o.K, deliveryRec)
-		_, err := api.Timed(ctx, changeRec, http.MethodPost, "/api/collections/presponses/records", "", map[string]any{
-			"id":          id,
-			"session":     fx.SessionID,
-			"participant": voters[r-1],
-			"value":       map[string]any{"choices": []int{r % len(pollOptions)}},
-		}, nil)
-		if err != nil {
-			problems = append(problems, err.Error())
+		return id, func() []string {
+			_, err := api.Timed(ctx, changeRec, http.MethodPost, "/api/collections/presponses/records", "", map[string]any{
+				"id":          id,
+				"session":     fx.SessionID,
+				"participant": voters[r-1],
+				"value":       map[string]any{"choices": []int{r % len(pollOptions)}},
+			}, nil)
+			if err != nil {
+				return []string{err.Error()}
+			}
+			return nil
 		}
-		if missing := tracker.Wait(ch, o.RoundTimeout); missing > 0 {
-			problems = append(problems, fmt.Sprintf("round %d: %d of %d subscribers did not get the record within %s", r, missing, o.K, o.RoundTimeout))
-		}
-		sleepCtx(ctx, settle)
-	}
+	})...)
 	run.RSSMB = rss.Stop()
 	streams.Close()
-	if ctx.Err() != nil {
-		problems = append(problems, "stopped by the -timeout deadline before all rounds ran")
-	}
 	if n := streams.failed.Load(); n > 0 {
 		problems = append(problems, fmt.Sprintf("%d streams ended with an error", n))
 	}
