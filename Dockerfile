@@ -2,7 +2,7 @@
 
 # Build: a static binary (pure-Go SQLite, no cgo) with pb_public embedded.
 # The build command is the one .ci/run runs, so CI exercises it.
-FROM golang:1.26-bookworm AS build
+FROM golang:1.27-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download

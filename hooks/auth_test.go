@@ -93,7 +93,7 @@ func TestSuperuserBootstrapOnRestart(t *testing.T) {
 	}
 
 	// Restart: the second app opens a copy of the first one's data.
-	if err := first.ResetBootstrapState(); err != nil {
+	if err := first.ClearBootstrap(); err != nil {
 		t.Fatalf("stop the first app: %v", err)
 	}
 	cfg.SuperuserPassword = newPassword

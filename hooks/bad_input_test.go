@@ -158,3 +158,25 @@ func TestDashboardSendsRecordsBackWhole(t *testing.T) {
 		}
 	}
 }
+
+// A member named twice is refused with its field named (PocketBase 0.40
+// refuses it too, but with no field; v0.39 let the last one win), and
+// nothing is written.
+func TestDuplicateFieldIsRefusedByName(t *testing.T) {
+	w := newMatrixWorld(t)
+	defer w.app.Cleanup()
+	srv := startServer(t, w.app)
+	url := srv.URL + "/api/collections/sessions/records/" + w.s1.Id
+	before := w.s1.GetString(c.SessionTitle)
+	res := doJSON(t, "PATCH", url, `{"title":"One","title":"Two"}`, w.headers(t, actorOwner)["Authorization"])
+	if res.status != 400 || !strings.Contains(string(res.body), errCode("title", "duplicate_field")) {
+		t.Fatalf("status %d %s, want 400 with title.code duplicate_field", res.status, res.body)
+	}
+	after, err := w.app.FindRecordById(c.Sessions, w.s1.Id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.GetString(c.SessionTitle) != before {
+		t.Fatalf("title changed to %q", after.GetString(c.SessionTitle))
+	}
+}

@@ -37,7 +37,7 @@ var migratedDir = sync.OnceValues(func() (string, error) {
 	if err := app.Bootstrap(); err != nil {
 		return "", err
 	}
-	defer app.ResetBootstrapState()
+	defer app.ClearBootstrap()
 	if err := app.RunAllMigrations(); err != nil {
 		return "", err
 	}

@@ -1,10 +1,12 @@
 package hooks
 
 import (
+	"bytes"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -271,15 +273,25 @@ func joinCheck(e *core.RequestEvent) error {
 // decodeJSON reads a JSON object body into dst with clear 400s for
 // malformed JSON and wrong field types.
 func decodeJSON(e *core.RequestEvent, dst any) *router.ApiError {
-	dec := json.NewDecoder(http.MaxBytesReader(e.Response, e.Request.Body, 64<<10))
+	// Read to the end, then rewind: PocketBase reads the body again for
+	// RequestInfo (EnrichRecord), and since 0.40 a body read to its end
+	// without a rewind answers EOF there.
+	body, err := io.ReadAll(http.MaxBytesReader(e.Response, e.Request.Body, 64<<10))
+	if rr, ok := e.Request.Body.(router.Rereader); ok {
+		rr.Reread()
+	}
+	var maxErr *http.MaxBytesError
+	if errors.As(err, &maxErr) {
+		return router.NewApiError(http.StatusRequestEntityTooLarge, "The request body is too large.", nil)
+	} else if err != nil {
+		return apis.NewBadRequestError("The request body could not be read.", nil)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(dst); err != nil {
 		var typeErr *json.UnmarshalTypeError
-		var maxErr *http.MaxBytesError
 		switch {
 		case errors.As(err, &typeErr) && typeErr.Field != "":
 			return badRequest(typeErr.Field, "invalid_type", fmt.Sprintf("The %s must be a %s.", typeErr.Field, jsonKind(typeErr.Type.Kind().String())))
-		case errors.As(err, &maxErr):
-			return router.NewApiError(http.StatusRequestEntityTooLarge, "The request body is too large.", nil)
 		default:
 			return apis.NewBadRequestError("The request body must be a JSON object.", nil)
 		}

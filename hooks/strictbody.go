@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/router"
 
 	c "conflicto/collections"
 )
@@ -105,11 +106,15 @@ func checkBody(e *core.RequestEvent) error {
 		return e.Next()
 	}
 
-	// The router wraps the body in a rereadable reader: reading it here to
-	// the end rewinds it for the handler.
+	// The router wraps the body in a rereadable reader; the body limit
+	// wraps that and keeps the EOF it saw (PocketBase 0.40), so the body is
+	// rewound explicitly for the handler.
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		return apis.NewApiError(http.StatusRequestEntityTooLarge, "The request body is too large or could not be read.", nil)
+	}
+	if rr, ok := r.Body.(router.Rereader); ok {
+		rr.Reread()
 	}
 	trimmed := bytes.TrimSpace(body)
 	switch {
@@ -160,9 +165,15 @@ func checkRecordBody(body []byte, fields map[string]fieldKind) error {
 	if body[0] != '{' {
 		return apis.NewBadRequestError("The request body must be a JSON object.", nil)
 	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(body, &obj); err != nil {
+	obj, duplicate, err := objectMembers(body)
+	if err != nil {
 		return apis.NewBadRequestError("The request body must be a JSON object.", nil)
+	}
+	if duplicate != "" {
+		// PocketBase 0.40 decodes bodies with encoding/json/v2, which refuses
+		// duplicate names with a bare "failed to load the submitted data";
+		// v0.39 let the last one win.
+		return badRequest(duplicate, "duplicate_field", fmt.Sprintf("The %s field appears more than once.", duplicate))
 	}
 	for name, raw := range obj {
 		kind, known := fields[name]
@@ -177,6 +188,32 @@ func checkRecordBody(body []byte, fields map[string]fieldKind) error {
 		}
 	}
 	return nil
+}
+
+// objectMembers splits a JSON object into its members and names the
+// first member that appears twice.
+func objectMembers(body []byte) (map[string]json.RawMessage, string, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if _, err := dec.Token(); err != nil { // the opening brace
+		return nil, "", err
+	}
+	members := map[string]json.RawMessage{}
+	for dec.More() {
+		token, err := dec.Token()
+		if err != nil {
+			return nil, "", err
+		}
+		name, _ := token.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, "", err
+		}
+		if _, seen := members[name]; seen {
+			return nil, name, nil
+		}
+		members[name] = raw
+	}
+	return members, "", nil
 }
 
 // checkKind says what is wrong with raw for kind, or "".
