@@ -14,7 +14,7 @@ import (
 
 	"conflicto/commands"
 	"conflicto/config"
-	"conflicto/hooks"
+	"conflicto/wire"
 	"conflicto/logging"
 	_ "conflicto/migrations"
 )
@@ -55,6 +55,6 @@ func main() {
 		logger.Error("embedded pb_public is missing", "error", err)
 		os.Exit(1)
 	}
-	hooks.Register(app, cfg, logger, public)
+	wire.App(app, cfg, logger, public)
 	os.Exit(commands.Run(app, cfg, logger, os.Args[1:]))
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"conflicto/activity"
+	"conflicto/apierr"
 	c "conflicto/collections"
 )
 
@@ -49,7 +50,7 @@ func findSession(app core.App, id string) (*core.Record, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, serverFault(fmt.Errorf("find session %s: %w", id, err))
+		return nil, apierr.ServerFault(fmt.Errorf("find session %s: %w", id, err))
 	}
 	return s, nil
 }
@@ -64,7 +65,7 @@ func onActivityCreate(e *core.RecordEvent) error {
 		r.Set(c.ActivityStatus, string(c.ActivityDraft))
 	case c.ActivityDraft:
 	default:
-		return invalid(c.ActivityStatus, "invalid_transition", "A new activity starts as draft.")
+		return apierr.Invalid(c.ActivityStatus, "invalid_transition", "A new activity starts as draft.")
 	}
 	return inTransaction(e, func(tx core.App) error {
 		session, err := findSession(tx, r.GetString(c.ActivitySession))
@@ -101,7 +102,7 @@ func onActivityUpdate(e *core.RecordEvent) error {
 		}
 		for _, field := range []string{c.ActivitySession, c.ActivityType} {
 			if r.GetString(field) != stored.GetString(field) {
-				return invalid(field, "immutable", fmt.Sprintf("The %s of an activity cannot change.", field))
+				return apierr.Invalid(field, "immutable", fmt.Sprintf("The %s of an activity cannot change.", field))
 			}
 		}
 		session, err := findSession(tx, r.GetString(c.ActivitySession))
@@ -117,7 +118,7 @@ func onActivityUpdate(e *core.RecordEvent) error {
 		r.Set(c.ActivityTitle, strings.TrimSpace(r.GetString(c.ActivityTitle)))
 		from, to := activityState(stored), activityState(r)
 		if !c.ActivityTransitions.CanTransition(from, to) {
-			return invalid(c.ActivityStatus, "invalid_transition", fmt.Sprintf("An activity cannot go from %q to %q.", from, to))
+			return apierr.Invalid(c.ActivityStatus, "invalid_transition", fmt.Sprintf("An activity cannot go from %q to %q.", from, to))
 		}
 		if err := checkConfigChange(stored, r); err != nil {
 			return err
@@ -125,7 +126,7 @@ func onActivityUpdate(e *core.RecordEvent) error {
 		switch {
 		case from == c.ActivityDraft && to == c.ActivityActive:
 			if sessionState(session) != c.SessionActive {
-				return invalid(c.ActivityStatus, "session_not_active", "Activities can run only while their session is active.")
+				return apierr.Invalid(c.ActivityStatus, "session_not_active", "Activities can run only while their session is active.")
 			}
 			if err := expireActiveActivity(tx, session.Id); err != nil {
 				return err
@@ -139,7 +140,7 @@ func onActivityUpdate(e *core.RecordEvent) error {
 }
 
 func sessionCompleted() error {
-	return invalid(c.ActivitySession, "session_completed", "The session is completed; its activities can no longer change.")
+	return apierr.Invalid(c.ActivitySession, "session_completed", "The session is completed; its activities can no longer change.")
 }
 
 // checkConfigChange normalizes a draft's config; past draft the config is
@@ -153,7 +154,7 @@ func checkConfigChange(stored, r *core.Record) error {
 	was, _ := activity.NormalizeConfig(t, rawConfig(stored))
 	now, err := activity.NormalizeConfig(t, rawConfig(r))
 	if err != nil || !bytes.Equal(was, now) {
-		return invalid(c.ActivityConfig, "config_frozen", "The config can change only while the activity is a draft.")
+		return apierr.Invalid(c.ActivityConfig, "config_frozen", "The config can change only while the activity is a draft.")
 	}
 	return nil
 }
@@ -178,7 +179,7 @@ func normalizeActivityConfig(r *core.Record) error {
 	}
 	out, err := activity.NormalizeConfig(t, rawConfig(r))
 	if err != nil {
-		return invalid(err.Field, err.Code, err.Message)
+		return apierr.Invalid(err.Field, err.Code, err.Message)
 	}
 	r.Set(c.ActivityConfig, types.JSONRaw(out))
 	return nil
@@ -192,7 +193,7 @@ func expireActiveActivity(app core.App, sessionID string) error {
 		return nil
 	}
 	if err != nil {
-		return serverFault(fmt.Errorf("find the active activity of session %s: %w", sessionID, err))
+		return apierr.ServerFault(fmt.Errorf("find the active activity of session %s: %w", sessionID, err))
 	}
 	active.Set(c.ActivityStatus, string(c.ActivityExpired))
 	return app.Save(active)
@@ -219,7 +220,7 @@ func onActivityDelete(e *core.RecordEvent) error {
 			return e.Next() // already gone: let PocketBase report it
 		}
 		if activityState(fresh) == c.ActivityActive {
-			return invalid(c.ActivityStatus, "activity_active", "An active activity cannot be deleted; advance or expire it first.")
+			return apierr.Invalid(c.ActivityStatus, "activity_active", "An active activity cannot be deleted; advance or expire it first.")
 		}
 		if err := e.Next(); err != nil {
 			return err
@@ -235,7 +236,7 @@ func onActivityCreateRequest(e *core.RecordRequestEvent) error {
 	}
 	for _, field := range []string{c.ActivityStartedAt, c.ActivityEndedAt} {
 		if v := info.Body[field]; v != nil && v != "" {
-			return badRequest(field, "read_only", fmt.Sprintf("The %s field is set by the server.", field))
+			return apierr.BadRequest(field, "read_only", fmt.Sprintf("The %s field is set by the server.", field))
 		}
 	}
 	return e.Next()
@@ -246,11 +247,11 @@ func onActivityCreateRequest(e *core.RecordRequestEvent) error {
 func onActivityUpdateRequest(e *core.RecordRequestEvent) error {
 	old := e.Record.Original()
 	if e.Record.GetInt(c.ActivityPosition) != old.GetInt(c.ActivityPosition) {
-		return badRequest(c.ActivityPosition, "use_reorder", "Change the order with POST /api/sessions/{id}/reorder.")
+		return apierr.BadRequest(c.ActivityPosition, "use_reorder", "Change the order with POST /api/sessions/{id}/reorder.")
 	}
 	for _, field := range []string{c.ActivityStartedAt, c.ActivityEndedAt} {
 		if !e.Record.GetDateTime(field).Equal(old.GetDateTime(field)) {
-			return badRequest(field, "read_only", fmt.Sprintf("The %s field is set by the server.", field))
+			return apierr.BadRequest(field, "read_only", fmt.Sprintf("The %s field is set by the server.", field))
 		}
 	}
 	return e.Next()

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"conflicto/apierr"
 	c "conflicto/collections"
 )
 
@@ -50,7 +51,7 @@ func TestActivityUniqueErrorOnRealViolations(t *testing.T) {
 		if !errors.As(err, &apiErr) || apiErr.Status != http.StatusConflict {
 			t.Fatalf("err = %v, want a 409", err)
 		}
-		if fe, ok := apiErr.RawData().(map[string]error)[c.ActivityStatus].(fieldError); !ok || fe.Code() != "activity_conflict" {
+		if fe, ok := apiErr.RawData().(map[string]error)[c.ActivityStatus].(apierr.FieldError); !ok || fe.Code() != "activity_conflict" {
 			t.Fatalf("data = %#v, want status.code activity_conflict", apiErr.RawData())
 		}
 	})

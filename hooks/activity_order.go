@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"conflicto/apierr"
 	c "conflicto/collections"
 )
 
@@ -29,15 +30,15 @@ func placeNewActivity(app core.App, r *core.Record) error {
 			"FROM {{" + c.Activities + "}} WHERE [[" + c.ActivitySession + "]] = {:session}",
 	).Bind(dbx.Params{"pos": pos, "session": r.GetString(c.ActivitySession)}).One(&row)
 	if err != nil {
-		return serverFault(fmt.Errorf("count the activities of session %s: %w", r.GetString(c.ActivitySession), err))
+		return apierr.ServerFault(fmt.Errorf("count the activities of session %s: %w", r.GetString(c.ActivitySession), err))
 	}
 	switch {
 	case pos == 0:
 		r.Set(c.ActivityPosition, row.Max+1)
 	case row.Taken > 0:
-		return invalid(c.ActivityPosition, "position_taken", fmt.Sprintf("Position %d is taken; omit the position to append.", pos))
+		return apierr.Invalid(c.ActivityPosition, "position_taken", fmt.Sprintf("Position %d is taken; omit the position to append.", pos))
 	case pos > row.Count+1:
-		return invalid(c.ActivityPosition, "position_out_of_range",
+		return apierr.Invalid(c.ActivityPosition, "position_out_of_range",
 			fmt.Sprintf("Position must be between 1 and %d; omit it to append.", row.Count+1))
 	}
 	return nil
@@ -51,7 +52,7 @@ func compactPositions(app core.App, sessionID string, gap int) error {
 	rest, err := app.FindRecordsByFilter(c.Activities, "session = {:session} && position > {:gap}", c.ActivityPosition, 0, 0,
 		dbx.Params{"session": sessionID, "gap": gap})
 	if err != nil {
-		return serverFault(fmt.Errorf("find the activities after position %d of session %s: %w", gap, sessionID, err))
+		return apierr.ServerFault(fmt.Errorf("find the activities after position %d of session %s: %w", gap, sessionID, err))
 	}
 	for _, a := range rest {
 		a.Set(c.ActivityPosition, a.GetInt(c.ActivityPosition)-1)
@@ -67,7 +68,7 @@ func sessionActivities(app core.App, sessionID string) ([]*core.Record, error) {
 	list, err := app.FindRecordsByFilter(c.Activities, "session = {:session}", c.ActivityPosition, 0, 0,
 		dbx.Params{"session": sessionID})
 	if err != nil {
-		return nil, serverFault(fmt.Errorf("find the activities of session %s: %w", sessionID, err))
+		return nil, apierr.ServerFault(fmt.Errorf("find the activities of session %s: %w", sessionID, err))
 	}
 	return list, nil
 }
@@ -94,7 +95,7 @@ func reorderActivities(app core.App, all []*core.Record, order []string) ([]*cor
 			dbx.In("id", moved...),
 		).Execute()
 		if err != nil {
-			return nil, serverFault(fmt.Errorf("move activities aside: %w", err))
+			return nil, apierr.ServerFault(fmt.Errorf("move activities aside: %w", err))
 		}
 	}
 	out := make([]*core.Record, len(order))

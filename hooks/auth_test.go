@@ -13,6 +13,7 @@ import (
 	"conflicto/config"
 	"conflicto/hooks"
 	"conflicto/logging"
+	"conflicto/wire"
 )
 
 const (
@@ -103,7 +104,7 @@ func TestSuperuserBootstrapOnRestart(t *testing.T) {
 		t.Fatalf("restart: %v", err)
 	}
 	defer second.Cleanup()
-	hooks.Register(second, cfg, logging.New(logs, slog.LevelInfo, config.LogFormatJSON), nil)
+	wire.App(second, cfg, logging.New(logs, slog.LevelInfo, config.LogFormatJSON), nil)
 
 	// One scenario per app: each builds a router whose OnServe hooks stay bound.
 	s = login("restart: the new password works", newPassword, http.StatusOK)

@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"conflicto/apierr"
 	c "conflicto/collections"
 )
 
@@ -58,7 +59,7 @@ func exportSession(e *core.RequestEvent) error {
 		format = exportJSON
 	}
 	if format != exportJSON && format != exportCSV {
-		return badRequest("format", "invalid_format", "Format must be json or csv.")
+		return apierr.BadRequest("format", "invalid_format", "Format must be json or csv.")
 	}
 
 	rows, err := e.App.DB().NewQuery(

@@ -15,8 +15,8 @@ import (
 
 	c "conflicto/collections"
 	"conflicto/config"
-	"conflicto/hooks"
 	_ "conflicto/migrations"
+	"conflicto/wire"
 )
 
 // newTestApp returns a real PocketBase test app on an empty data dir with
@@ -74,7 +74,7 @@ func newTestAppWithLogger(t testing.TB, cfg config.Config, logger *slog.Logger) 
 	if err != nil {
 		t.Fatalf("new test app: %v", err)
 	}
-	hooks.Register(app, cfg, logger, nil)
+	wire.App(app, cfg, logger, nil)
 	return app
 }
 

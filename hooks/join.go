@@ -17,6 +17,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/security"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"conflicto/apierr"
 	c "conflicto/collections"
 	"conflicto/config"
 	"conflicto/nickname"
@@ -49,18 +50,18 @@ type joinInput struct {
 func parseJoinInput(code, nick *string) (joinInput, *router.ApiError) {
 	var in joinInput
 	if code == nil || *code == "" {
-		return in, badRequest("code", "code_required", "The session code is required.")
+		return in, apierr.BadRequest("code", "code_required", "The session code is required.")
 	}
 	in.code = strings.ToUpper(strings.TrimSpace(*code))
 	if !validCode(in.code) {
-		return in, badRequest("code", "code_invalid", fmt.Sprintf("A session code is %d characters from %s.", c.CodeLength, c.CodeAlphabet))
+		return in, apierr.BadRequest("code", "code_invalid", fmt.Sprintf("A session code is %d characters from %s.", c.CodeLength, c.CodeAlphabet))
 	}
 	if nick == nil {
-		return in, badRequest(c.ParticipantNickname, "nickname_length", fmt.Sprintf("Nickname must be 1 to %d characters.", nickname.MaxLength))
+		return in, apierr.BadRequest(c.ParticipantNickname, "nickname_length", fmt.Sprintf("Nickname must be 1 to %d characters.", nickname.MaxLength))
 	}
 	display, err := nickname.Normalize(*nick)
 	if err != nil {
-		return in, badRequest(c.ParticipantNickname, nickname.Code(err), nicknameMessage(err))
+		return in, apierr.BadRequest(c.ParticipantNickname, nickname.Code(err), nicknameMessage(err))
 	}
 	in.nickname, in.key = display, nickname.Key(display)
 	return in, nil
@@ -106,9 +107,9 @@ func join(e *core.RequestEvent, cfg config.Config) error {
 	}
 	switch c.SessionState(session.GetString(c.SessionStatus)) {
 	case c.SessionDraft:
-		return conflict("code", "session_not_started", "The session has not started yet.", nil)
+		return apierr.Conflict("code", "session_not_started", "The session has not started yet.", nil)
 	case c.SessionCompleted:
-		return conflict("code", "session_ended", "The session has ended.", nil)
+		return apierr.Conflict("code", "session_ended", "The session has ended.", nil)
 	}
 
 	collection, err := e.App.FindCachedCollectionByNameOrId(c.Participants)
@@ -140,13 +141,13 @@ func join(e *core.RequestEvent, cfg config.Config) error {
 		}
 		return insertParticipant(tx, participant)
 	})
-	if err != nil && isUniqueViolation(err, c.IndexParticipantNickname, c.ParticipantNicknameKey) {
+	if err != nil && apierr.IsUniqueViolation(err, c.IndexParticipantNickname, c.ParticipantNicknameKey) {
 		taken = true
 	} else if err != nil {
 		return apis.NewInternalServerError("", fmt.Errorf("join session %s: %w", session.Id, err))
 	}
 	if full {
-		return conflict("code", "session_full", "The session is full.", nil)
+		return apierr.Conflict("code", "session_full", "The session is full.", nil)
 	}
 	if taken {
 		return nicknameTakenError(e.App, session.Id, in.nickname)
@@ -241,7 +242,7 @@ func nicknameTakenError(app core.App, sessionID, display string) error {
 	if s := suggestNickname(app, sessionID, display); s != "" {
 		suggestion = s
 	}
-	return conflict(c.ParticipantNickname, "nickname_taken", "This nickname is already taken in this session.",
+	return apierr.Conflict(c.ParticipantNickname, "nickname_taken", "This nickname is already taken in this session.",
 		map[string]any{"suggestion": suggestion})
 }
 
@@ -291,7 +292,7 @@ func decodeJSON(e *core.RequestEvent, dst any) *router.ApiError {
 		var typeErr *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &typeErr) && typeErr.Field != "":
-			return badRequest(typeErr.Field, "invalid_type", fmt.Sprintf("The %s must be a %s.", typeErr.Field, jsonKind(typeErr.Type.Kind().String())))
+			return apierr.BadRequest(typeErr.Field, "invalid_type", fmt.Sprintf("The %s must be a %s.", typeErr.Field, jsonKind(typeErr.Type.Kind().String())))
 		default:
 			return apis.NewBadRequestError("The request body must be a JSON object.", nil)
 		}

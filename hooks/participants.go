@@ -7,6 +7,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"conflicto/apierr"
 	c "conflicto/collections"
 	"conflicto/config"
 	"conflicto/nickname"
@@ -21,7 +22,7 @@ func registerParticipants(app core.App, cfg config.Config, presence *presenceWri
 			return err
 		}
 		if e.Record.GetString(c.ParticipantSession) != old.GetString(c.ParticipantSession) {
-			return invalid(c.ParticipantSession, "immutable", "A participant cannot move to another session.")
+			return apierr.Invalid(c.ParticipantSession, "immutable", "A participant cannot move to another session.")
 		}
 		return normalizeNickname(e)
 	})
@@ -48,7 +49,7 @@ func registerParticipants(app core.App, cfg config.Config, presence *presenceWri
 func normalizeNickname(e *core.RecordEvent) error {
 	display, err := nickname.Normalize(e.Record.GetString(c.ParticipantNickname))
 	if err != nil {
-		return invalid(c.ParticipantNickname, nickname.Code(err), nicknameMessage(err))
+		return apierr.Invalid(c.ParticipantNickname, nickname.Code(err), nicknameMessage(err))
 	}
 	e.Record.Set(c.ParticipantNickname, display)
 	e.Record.Set(c.ParticipantNicknameKey, nickname.Key(display))

@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"conflicto/activity"
+	"conflicto/apierr"
 	c "conflicto/collections"
 )
 
@@ -28,7 +29,7 @@ func registerResponses(app core.App, presence *presenceWriter) {
 	// activity's state, so a refused answer gets a precise code.
 	app.OnRecordCreateRequest(c.Responses).BindFunc(func(e *core.RecordRequestEvent) error {
 		err := e.Next()
-		if err != nil && isUniqueViolation(err, c.IndexResponseOnce, c.ResponseParticipant) {
+		if err != nil && apierr.IsUniqueViolation(err, c.IndexResponseOnce, c.ResponseParticipant) {
 			return alreadyAnswered()
 		}
 		if err == nil && e.Auth != nil && e.Auth.Collection().Name == c.Participants {
@@ -60,11 +61,11 @@ func registerResponses(app core.App, presence *presenceWriter) {
 }
 
 func alreadyAnswered() error {
-	return conflict(c.ResponseActivity, "already_answered", "You have already answered this activity.", nil)
+	return apierr.Conflict(c.ResponseActivity, "already_answered", "You have already answered this activity.", nil)
 }
 
 func timeUp() error {
-	return conflict(c.ResponseValue, "time_up", "Time is up for this question.", nil)
+	return apierr.Conflict(c.ResponseValue, "time_up", "Time is up for this question.", nil)
 }
 
 // activeActivityError explains why an activity takes no answers, or is nil.
@@ -74,9 +75,9 @@ func activeActivityError(app core.App, act *core.Record) error {
 	}
 	session, err := app.FindRecordById(c.Sessions, act.GetString(c.ActivitySession))
 	if err == nil && c.SessionState(session.GetString(c.SessionStatus)) == c.SessionCompleted {
-		return invalid(c.ResponseActivity, "session_completed", "The session is completed and read-only.")
+		return apierr.Invalid(c.ResponseActivity, "session_completed", "The session is completed and read-only.")
 	}
-	return conflict(c.ResponseActivity, "activity_not_active", "This activity is not taking answers.", nil)
+	return apierr.Conflict(c.ResponseActivity, "activity_not_active", "This activity is not taking answers.", nil)
 }
 
 func quizElapsed(act *core.Record) time.Duration {
@@ -112,13 +113,13 @@ func prepareResponse(app core.App, r, original *core.Record) error {
 	if original != nil {
 		for _, f := range []string{c.ResponseActivity, c.ResponseParticipant} {
 			if r.GetString(f) != original.GetString(f) {
-				return invalid(f, "immutable", "An answer cannot move to another "+f+".")
+				return apierr.Invalid(f, "immutable", "An answer cannot move to another "+f+".")
 			}
 		}
 	}
 	act, err := app.FindRecordById(c.Activities, r.GetString(c.ResponseActivity))
 	if errors.Is(err, sql.ErrNoRows) {
-		return invalid(c.ResponseActivity, "validation_missing_rel_records", "The activity does not exist.")
+		return apierr.Invalid(c.ResponseActivity, "validation_missing_rel_records", "The activity does not exist.")
 	}
 	if err != nil {
 		return fmt.Errorf("find activity: %w", err)
@@ -130,17 +131,17 @@ func prepareResponse(app core.App, r, original *core.Record) error {
 	err = app.DB().Select(c.ParticipantSession).From(c.Participants).
 		Where(dbx.HashExp{"id": r.GetString(c.ResponseParticipant)}).Row(&participantSession)
 	if err == nil && participantSession != act.GetString(c.ActivitySession) {
-		return invalid(c.ResponseParticipant, "wrong_session", "The participant is not in this activity's session.")
+		return apierr.Invalid(c.ResponseParticipant, "wrong_session", "The participant is not in this activity's session.")
 	}
 
 	typ := activity.Type(act.GetString(c.ActivityType))
 	config := configBytes(act)
 	if typ == activity.Quiz && original != nil {
-		return conflict(c.ResponseValue, "answer_final", "Quiz answers are final.", nil)
+		return apierr.Conflict(c.ResponseValue, "answer_final", "Quiz answers are final.", nil)
 	}
 	value, verr := activity.ValidateAnswer(typ, config, rawJSON(r, c.ResponseValue), serverBlocklist)
 	if verr != nil {
-		return invalid(c.ResponseValue, verr.Code, verr.Message)
+		return apierr.Invalid(c.ResponseValue, verr.Code, verr.Message)
 	}
 	r.Set(c.ResponseValue, types.JSONRaw(value))
 
@@ -196,7 +197,7 @@ func resetActivity(e *core.RequestEvent) error {
 		return e.NotFoundError("", nil)
 	}
 	if activity.Type(act.GetString(c.ActivityType)) != activity.Poker {
-		return badRequest(c.ActivityType, "reset_unsupported", "Only poker rounds can be reset.")
+		return apierr.BadRequest(c.ActivityType, "reset_unsupported", "Only poker rounds can be reset.")
 	}
 	err = e.App.RunInTransaction(func(tx core.App) error {
 		if _, err := tx.DB().Delete(c.Responses, dbx.HashExp{c.ResponseActivity: act.Id}).Execute(); err != nil {
@@ -206,7 +207,7 @@ func resetActivity(e *core.RequestEvent) error {
 		return tx.Save(act)
 	})
 	if err != nil {
-		return routeError(e, fmt.Errorf("reset activity %s: %w", act.Id, err))
+		return apierr.RouteError(e, fmt.Errorf("reset activity %s: %w", act.Id, err))
 	}
 	if err := apis.EnrichRecord(e, act); err != nil {
 		return apis.NewInternalServerError("", err)

@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
+	"conflicto/apierr"
 	c "conflicto/collections"
 )
 
@@ -62,13 +63,13 @@ func advanceSession(e *core.RequestEvent) error {
 			return err
 		}
 		if sessionState(fresh) != c.SessionActive {
-			return badRequest(c.SessionStatus, "session_not_active", "Only an active session can advance.")
+			return apierr.BadRequest(c.SessionStatus, "session_not_active", "Only an active session can advance.")
 		}
 		next, err = advance(tx, session.Id)
 		return err
 	})
 	if err != nil {
-		return routeError(e, err)
+		return apierr.RouteError(e, err)
 	}
 	if next == nil {
 		return e.JSON(http.StatusOK, map[string]any{"activity": nil})
@@ -143,7 +144,7 @@ func reorderSession(e *core.RequestEvent) error {
 	}
 	var body reorderBody
 	if err := e.BindBody(&body); err != nil {
-		return badRequest("activities", "invalid_permutation", "Send {\"activities\": [ids]}: the session's activity ids in the new order.")
+		return apierr.BadRequest("activities", "invalid_permutation", "Send {\"activities\": [ids]}: the session's activity ids in the new order.")
 	}
 	var ordered []*core.Record
 	err = e.App.RunInTransaction(func(tx core.App) error {
@@ -152,20 +153,20 @@ func reorderSession(e *core.RequestEvent) error {
 			return err
 		}
 		if sessionState(fresh) == c.SessionCompleted {
-			return badRequest(c.SessionStatus, "session_completed", "The session is completed; its activities can no longer be reordered.")
+			return apierr.BadRequest(c.SessionStatus, "session_completed", "The session is completed; its activities can no longer be reordered.")
 		}
 		all, err := sessionActivities(tx, session.Id)
 		if err != nil {
 			return err
 		}
 		if !isPermutation(all, body.Activities) {
-			return badRequest("activities", "invalid_permutation", "The list must hold every activity id of the session exactly once.")
+			return apierr.BadRequest("activities", "invalid_permutation", "The list must hold every activity id of the session exactly once.")
 		}
 		ordered, err = reorderActivities(tx, all, body.Activities)
 		return err
 	})
 	if err != nil {
-		return routeError(e, err)
+		return apierr.RouteError(e, err)
 	}
 	if err := apis.EnrichRecords(e, ordered); err != nil {
 		return e.InternalServerError("", err)

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"conflicto/apierr"
 	c "conflicto/collections"
 	"conflicto/config"
 )
@@ -59,7 +60,7 @@ func onSessionCreate(e *core.RecordEvent) error {
 		r.Set(c.SessionStatus, string(c.SessionDraft))
 	case c.SessionDraft:
 	default:
-		return invalid(c.SessionStatus, "invalid_transition", "A new session starts as draft.")
+		return apierr.Invalid(c.SessionStatus, "invalid_transition", "A new session starts as draft.")
 	}
 	if r.GetString(c.SessionCode) != "" {
 		// Only Go code can get here with a code (REST refuses one); the
@@ -69,7 +70,7 @@ func onSessionCreate(e *core.RecordEvent) error {
 	return inTransaction(e, func(tx core.App) error {
 		code, err := newSessionCode(tx, nil)
 		if err != nil {
-			return serverFault(err)
+			return apierr.ServerFault(err)
 		}
 		r.Set(c.SessionCode, code)
 		return e.Next()
@@ -87,11 +88,11 @@ func onSessionUpdate(e *core.RecordEvent) error {
 		from, to := sessionState(stored), sessionState(r)
 		switch {
 		case from == c.SessionCompleted:
-			return invalid(c.SessionStatus, "session_completed", "The session is completed and can no longer be changed.")
+			return apierr.Invalid(c.SessionStatus, "session_completed", "The session is completed and can no longer be changed.")
 		case !c.SessionTransitions.CanTransition(from, to):
-			return invalid(c.SessionStatus, "invalid_transition", fmt.Sprintf("A session cannot go from %q to %q.", from, to))
+			return apierr.Invalid(c.SessionStatus, "invalid_transition", fmt.Sprintf("A session cannot go from %q to %q.", from, to))
 		case r.GetString(c.SessionCode) != stored.GetString(c.SessionCode):
-			return invalid(c.SessionCode, "read_only", "The join code is set by the server and cannot be changed.")
+			return apierr.Invalid(c.SessionCode, "read_only", "The join code is set by the server and cannot be changed.")
 		case from == c.SessionDraft && to == c.SessionActive:
 			r.Set(c.SessionStartedAt, types.NowDateTime())
 		case from == c.SessionActive && to == c.SessionCompleted:
@@ -117,9 +118,9 @@ func onSessionDelete(e *core.RecordEvent) error {
 		case errors.Is(err, sql.ErrNoRows):
 			return e.Next()
 		case err != nil:
-			return serverFault(fmt.Errorf("find session %s: %w", e.Record.Id, err))
+			return apierr.ServerFault(fmt.Errorf("find session %s: %w", e.Record.Id, err))
 		case sessionState(fresh) == c.SessionActive:
-			return invalid(c.SessionStatus, "session_active", "An active session cannot be deleted; complete it first.")
+			return apierr.Invalid(c.SessionStatus, "session_active", "An active session cannot be deleted; complete it first.")
 		}
 		return e.Next()
 	})
@@ -136,7 +137,7 @@ func onSessionCreateRequest(e *core.RecordRequestEvent) error {
 	// An empty value is what the dashboard sends for a field left blank.
 	for _, field := range sessionServerFields {
 		if v := info.Body[field]; v != nil && v != "" {
-			return badRequest(field, "read_only", fmt.Sprintf("The %s field is set by the server.", field))
+			return apierr.BadRequest(field, "read_only", fmt.Sprintf("The %s field is set by the server.", field))
 		}
 	}
 	// The create rule refuses a foreign owner; a missing one is the host.
@@ -152,7 +153,7 @@ func onSessionUpdateRequest(e *core.RecordRequestEvent) error {
 	old := e.Record.Original()
 	for _, field := range []string{c.SessionStartedAt, c.SessionEndedAt} {
 		if !e.Record.GetDateTime(field).Equal(old.GetDateTime(field)) {
-			return badRequest(field, "read_only", fmt.Sprintf("The %s field is set by the server.", field))
+			return apierr.BadRequest(field, "read_only", fmt.Sprintf("The %s field is set by the server.", field))
 		}
 	}
 	return e.Next()

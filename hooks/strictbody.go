@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"conflicto/apierr"
 	c "conflicto/collections"
 )
 
@@ -173,7 +174,7 @@ func checkRecordBody(body []byte, fields map[string]fieldKind) error {
 		// PocketBase 0.40 decodes bodies with encoding/json/v2, which refuses
 		// duplicate names with a bare "failed to load the submitted data";
 		// v0.39 let the last one win.
-		return badRequest(duplicate, "duplicate_field", fmt.Sprintf("The %s field appears more than once.", duplicate))
+		return apierr.BadRequest(duplicate, "duplicate_field", fmt.Sprintf("The %s field appears more than once.", duplicate))
 	}
 	for name, raw := range obj {
 		kind, known := fields[name]
@@ -181,10 +182,10 @@ func checkRecordBody(body []byte, fields map[string]fieldKind) error {
 			kind, known = systemFields[name]
 		}
 		if !known {
-			return badRequest(name, "unknown_field", fmt.Sprintf("Unknown field %q.", name))
+			return apierr.BadRequest(name, "unknown_field", fmt.Sprintf("Unknown field %q.", name))
 		}
 		if problem := checkKind(kind, raw); problem != "" {
-			return badRequest(name, "invalid_type", fmt.Sprintf("The %s field %s.", name, problem))
+			return apierr.BadRequest(name, "invalid_type", fmt.Sprintf("The %s field %s.", name, problem))
 		}
 	}
 	return nil

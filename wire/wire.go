@@ -1,0 +1,21 @@
+// Package wire binds everything Conflicto adds to a PocketBase app, in the
+// order it must run. main and the tests call the same App, so a test app
+// is the server that ships.
+package wire
+
+import (
+	"io/fs"
+	"log/slog"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"conflicto/config"
+	"conflicto/hooks"
+)
+
+// App binds Conflicto's plumbing, record rules, live engine and routes to
+// app. logger receives the process logs (stdout); public holds the static
+// files served at / (nil in tests that need none).
+func App(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS) {
+	hooks.Register(app, cfg, logger, public)
+}
