@@ -1,8 +1,14 @@
-// Package activity is the one place that knows the rules of the four activity
-// types (poll, poker, quiz, wordcloud): it validates a config and fills in its
-// defaults, validates an answer against a config, says what is public, and
-// builds results from grouped responses. It is pure Go, without PocketBase, so
-// the hooks stay thin and the rules are tested without a database.
+// Package activity is the one place that knows the rules of the activity
+// types (poll, poker, quiz, wordcloud): Parse reads a type and its config once
+// into a Rules value, which validates answers, scores them, tells the answer
+// deadline, whether answers are final and rounds resettable, what is public
+// before reveal, and builds results from grouped responses. Nothing outside
+// this package branches on a type. It is pure Go, without PocketBase, so the
+// hooks stay thin and the rules are tested without a database.
+//
+// Adding a type is one file here (its config type and parse function) plus its
+// line in the registry (rules.go) and its value in the activities.type select
+// field (a migration).
 //
 // Configs and values are strict JSON objects: invalid UTF-8, a duplicate key, a
 // key the type does not define, a wrong JSON type, a fractional or
@@ -44,16 +50,16 @@ const (
 )
 
 // Types lists every activity type, in a fixed order.
-func Types() []Type { return []Type{Poll, Poker, Quiz, Wordcloud} }
+func Types() []Type {
+	out := make([]Type, len(registry))
+	for i, e := range registry {
+		out[i] = e.typ
+	}
+	return out
+}
 
 // Valid reports whether t is one of Types().
-func Valid(t Type) bool {
-	switch t {
-	case Poll, Poker, Quiz, Wordcloud:
-		return true
-	}
-	return false
-}
+func Valid(t Type) bool { return specOf(t) != nil }
 
 // Error is a client error: Field is the record field to report it on
 // ("config" or "value"; "type" for an unknown type), Code a stable snake_case
@@ -80,29 +86,6 @@ type Vote struct {
 	Card     string `json:"card"`
 }
 
-// rules is a parsed, valid config of one type: everything that depends on it.
-type rules interface {
-	// answer validates a value and returns its canonical form, ready to marshal.
-	answer(value []byte, serverBlocklist []string) (any, *Error)
-	public(revealed bool) map[string]any
-	resultsPublic(revealed bool) bool
-	results(groups []Group, votes []Vote, revealed bool) map[string]any
-}
-
-func parse(t Type, raw []byte) (rules, *Error) {
-	switch t {
-	case Poll:
-		return parsePoll(raw)
-	case Poker:
-		return parsePoker(raw)
-	case Quiz:
-		return parseQuiz(raw)
-	case Wordcloud:
-		return parseWordcloud(raw)
-	}
-	return nil, &Error{Field: "type", Code: "invalid_type", Message: fmt.Sprintf("Unknown activity type %q.", t)}
-}
-
 // NormalizeConfig validates a raw JSON config for type t and returns the
 // canonical JSON with every default filled in. An empty raw config or JSON
 // null counts as {} (all defaults). Option texts and cards are stored trimmed,
@@ -111,11 +94,11 @@ func NormalizeConfig(t Type, raw []byte) ([]byte, *Error) {
 	if len(raw) > MaxConfigSize {
 		return nil, configTooLarge()
 	}
-	r, err := parse(t, raw)
+	r, err := Parse(t, raw)
 	if err != nil {
 		return nil, err
 	}
-	out := marshal(r)
+	out := r.Config()
 	if len(out) > MaxConfigSize { // escaping can grow the text
 		return nil, configTooLarge()
 	}
@@ -129,44 +112,37 @@ func NormalizeConfig(t Type, raw []byte) ([]byte, *Error) {
 // clouds on top of the config's blocklist. A config that does not parse
 // (a server fault: stored configs are canonical) is reported on "config".
 func ValidateAnswer(t Type, config []byte, value []byte, serverBlocklist []string) ([]byte, *Error) {
-	if len(value) > MaxValueSize {
-		return nil, &Error{Field: "value", Code: "value_too_large", Message: fmt.Sprintf("Value must be at most %d bytes.", MaxValueSize)}
-	}
-	r, err := parse(t, config)
+	r, err := Parse(t, config)
 	if err != nil {
 		return nil, err
 	}
-	v, err := r.answer(value, serverBlocklist)
+	a, err := r.Validate(value, serverBlocklist)
 	if err != nil {
 		return nil, err
 	}
-	out := marshal(v)
-	if len(out) > MaxValueSize {
-		return nil, &Error{Field: "value", Code: "value_too_large", Message: fmt.Sprintf("Value must be at most %d bytes.", MaxValueSize)}
-	}
-	return out, nil
+	return a.JSON, nil
 }
 
 // PublicConfig returns the config fields safe to show everyone in the live
 // state: a quiz's "correct" only once revealed, never a word cloud's blocklist.
 // It returns nil when t or config is invalid.
 func PublicConfig(t Type, config []byte, revealed bool) map[string]any {
-	r, err := parse(t, config)
+	r, err := Parse(t, config)
 	if err != nil {
 		return nil
 	}
-	return r.public(revealed)
+	return r.Public(revealed)
 }
 
 // ResultsPublic reports whether results of type t are public: a poll's when
 // live_results or revealed, poker's and a quiz's only when revealed, a word
 // cloud's always. An invalid config counts as public only when revealed.
 func ResultsPublic(t Type, config []byte, revealed bool) bool {
-	r, err := parse(t, config)
+	r, err := Parse(t, config)
 	if err != nil {
 		return revealed
 	}
-	return r.resultsPublic(revealed)
+	return r.ResultsPublic(revealed)
 }
 
 // Results builds the results document of one activity from its responses
@@ -183,11 +159,11 @@ func ResultsPublic(t Type, config []byte, revealed bool) bool {
 // Groups whose value does not decode are skipped. Results returns nil when t
 // or config is invalid.
 func Results(t Type, config []byte, groups []Group, votes []Vote, revealed bool) map[string]any {
-	r, err := parse(t, config)
+	r, err := Parse(t, config)
 	if err != nil {
 		return nil
 	}
-	return r.results(groups, votes, revealed)
+	return r.Results(groups, votes, revealed)
 }
 
 func configTooLarge() *Error {

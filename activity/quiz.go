@@ -117,24 +117,18 @@ func (c *quizConfig) results(groups []Group, _ []Vote, revealed bool) map[string
 	return m
 }
 
-// QuizTimeLimit returns the time limit of a quiz config; the default (30 s)
-// when the config does not parse.
-func QuizTimeLimit(config []byte) time.Duration {
-	c, err := parseQuiz(config)
-	if err != nil {
-		return defaultTimeLimitS * time.Second
-	}
+func (c *quizConfig) timeLimit() time.Duration {
 	return time.Duration(c.TimeLimitS) * time.Second
 }
 
-// QuizScore scores choice answered elapsed after the question started:
+// score scores an answer sent elapsed after the question started:
 // correct ? round(points × (1 − elapsed/time_limit/2)) : 0, with elapsed
 // clamped to [0, time_limit], so a right answer earns between half and all of
-// the points. An invalid config scores 0, not correct.
-func QuizScore(config []byte, choice int, elapsed time.Duration) (score int, correct bool) {
-	c, err := parseQuiz(config)
-	if err != nil || !slices.Contains(c.Correct, choice) {
-		return 0, false
+// the points.
+func (c *quizConfig) score(answer any, elapsed time.Duration) int {
+	v, ok := answer.(quizValue)
+	if !ok || !slices.Contains(c.Correct, v.Choice) {
+		return 0
 	}
 	limit := int64(c.TimeLimitS) * int64(time.Second)
 	e := min(max(int64(elapsed), 0), limit)
@@ -142,5 +136,5 @@ func QuizScore(config []byte, choice int, elapsed time.Duration) (score int, cor
 	// and small enough (points ≤ 1e4, limit ≤ 6e11 ns) not to overflow.
 	num := int64(c.Points) * (2*limit - e)
 	den := 2 * limit
-	return int((2*num + den) / (2 * den)), true
+	return int((2*num + den) / (2 * den))
 }

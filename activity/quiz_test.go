@@ -1,6 +1,7 @@
 package activity
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -60,47 +61,60 @@ func TestQuizScore(t *testing.T) {
 	config := mustConfig(t, Quiz, `{"options":["a","b","c"],"correct":[1,2]}`)
 	odd := mustConfig(t, Quiz, `{"options":["a","b"],"correct":0,"time_limit_s":10,"points":3}`)
 	scenarios := []struct {
-		name        string
-		config      []byte
-		choice      int
-		elapsed     time.Duration
-		wantScore   int
-		wantCorrect bool
+		name      string
+		config    []byte
+		choice    int
+		elapsed   time.Duration
+		wantScore int
 	}{
-		{"at once: full points", config, 1, 0, 1000, true},
-		{"half time: 75%", config, 1, 15 * time.Second, 750, true},
-		{"deadline: 50%", config, 2, 30 * time.Second, 500, true},
-		{"after the deadline clamps to 50%", config, 1, time.Hour, 500, true},
-		{"negative clamps to full points", config, 1, -time.Second, 1000, true},
-		{"a millisecond in", config, 1, time.Millisecond, 1000, true},
-		{"wrong answer", config, 0, 0, 0, false},
-		{"out of range", config, 7, 0, 0, false},
-		{"half rounds up", odd, 0, 10 * time.Second, 2, true},
-		{"invalid config", []byte(`{}`), 0, 0, 0, false},
+		{"at once: full points", config, 1, 0, 1000},
+		{"half time: 75%", config, 1, 15 * time.Second, 750},
+		{"deadline: 50%", config, 2, 30 * time.Second, 500},
+		{"after the deadline clamps to 50%", config, 1, time.Hour, 500},
+		{"negative clamps to full points", config, 1, -time.Second, 1000},
+		{"a millisecond in", config, 1, time.Millisecond, 1000},
+		{"wrong answer", config, 0, 0, 0},
+		{"half rounds up", odd, 0, 10 * time.Second, 2},
 	}
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) {
-			score, correct := QuizScore(s.config, s.choice, s.elapsed)
-			if score != s.wantScore || correct != s.wantCorrect {
-				t.Fatalf("expected %d/%v, got %d/%v", s.wantScore, s.wantCorrect, score, correct)
+			rules, err := Parse(Quiz, s.config)
+			if err != nil {
+				t.Fatal(err)
+			}
+			answer, err := rules.Validate([]byte(fmt.Sprintf(`{"choice":%d}`, s.choice)), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			score, scored := rules.Score(answer, s.elapsed)
+			if score != s.wantScore || !scored {
+				t.Fatalf("expected %d (scored), got %d/%v", s.wantScore, score, scored)
 			}
 		})
 	}
 }
 
-func TestQuizTimeLimit(t *testing.T) {
+func TestQuizDeadline(t *testing.T) {
+	started := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	scenarios := []struct {
 		config string
 		want   time.Duration
 	}{
 		{`{"options":["a","b"],"correct":0}`, 30 * time.Second},
 		{`{"options":["a","b"],"correct":0,"time_limit_s":600}`, 10 * time.Minute},
-		{`not json`, 30 * time.Second},
 	}
 	for _, s := range scenarios {
 		t.Run(s.config, func(t *testing.T) {
-			if got := QuizTimeLimit([]byte(s.config)); got != s.want {
-				t.Fatalf("expected %v, got %v", s.want, got)
+			rules, err := Parse(Quiz, []byte(s.config))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok := rules.Deadline(started)
+			if !ok || !got.Equal(started.Add(s.want)) {
+				t.Fatalf("expected %v, got %v/%v", started.Add(s.want), got, ok)
+			}
+			if _, ok := rules.Deadline(time.Time{}); ok {
+				t.Fatal("a quiz that has not started has a deadline")
 			}
 		})
 	}

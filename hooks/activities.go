@@ -36,16 +36,9 @@ func registerActivities(app core.App) {
 	app.OnServe().BindFunc(bindSessionRoutes)
 }
 
-func activityState(r *core.Record) c.ActivityState {
-	return c.ActivityState(r.GetString(c.ActivityStatus))
-}
-
 // findSession returns the session with id, or nil when there is none.
-func findSession(app core.App, id string) (*core.Record, error) {
-	if id == "" {
-		return nil, nil
-	}
-	s, err := app.FindRecordById(c.Sessions, id)
+func findSession(app core.App, id string) (*c.Session, error) {
+	s, err := c.FindSession(app, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -60,7 +53,7 @@ func findSession(app core.App, id string) (*core.Record, error) {
 func onActivityCreate(e *core.RecordEvent) error {
 	r := e.Record
 	r.Set(c.ActivityTitle, strings.TrimSpace(r.GetString(c.ActivityTitle)))
-	switch activityState(r) {
+	switch c.AsActivity(r).Status() {
 	case "":
 		r.Set(c.ActivityStatus, string(c.ActivityDraft))
 	case c.ActivityDraft:
@@ -75,7 +68,7 @@ func onActivityCreate(e *core.RecordEvent) error {
 		if session == nil {
 			return e.Next() // the relation field reports it
 		}
-		if sessionState(session) == c.SessionCompleted {
+		if session.Status() == c.SessionCompleted {
 			return sessionCompleted()
 		}
 		if err := normalizeActivityConfig(r); err != nil {
@@ -112,11 +105,11 @@ func onActivityUpdate(e *core.RecordEvent) error {
 		if session == nil {
 			return e.Next()
 		}
-		if sessionState(session) == c.SessionCompleted {
+		if session.Status() == c.SessionCompleted {
 			return sessionCompleted()
 		}
 		r.Set(c.ActivityTitle, strings.TrimSpace(r.GetString(c.ActivityTitle)))
-		from, to := activityState(stored), activityState(r)
+		from, to := c.AsActivity(stored).Status(), c.AsActivity(r).Status()
 		if !c.ActivityTransitions.CanTransition(from, to) {
 			return apierr.Invalid(c.ActivityStatus, "invalid_transition", fmt.Sprintf("An activity cannot go from %q to %q.", from, to))
 		}
@@ -125,7 +118,7 @@ func onActivityUpdate(e *core.RecordEvent) error {
 		}
 		switch {
 		case from == c.ActivityDraft && to == c.ActivityActive:
-			if sessionState(session) != c.SessionActive {
+			if session.Status() != c.SessionActive {
 				return apierr.Invalid(c.ActivityStatus, "session_not_active", "Activities can run only while their session is active.")
 			}
 			if err := expireActiveActivity(tx, session.Id); err != nil {
@@ -147,26 +140,16 @@ func sessionCompleted() error {
 // frozen: it may be sent back, but only unchanged (compared in canonical
 // form, so key order and spacing do not count).
 func checkConfigChange(stored, r *core.Record) error {
-	if activityState(stored) == c.ActivityDraft {
+	if c.AsActivity(stored).Status() == c.ActivityDraft {
 		return normalizeActivityConfig(r)
 	}
 	t := activity.Type(r.GetString(c.ActivityType))
-	was, _ := activity.NormalizeConfig(t, rawConfig(stored))
-	now, err := activity.NormalizeConfig(t, rawConfig(r))
+	was, _ := activity.NormalizeConfig(t, c.AsActivity(stored).Config())
+	now, err := activity.NormalizeConfig(t, c.AsActivity(r).Config())
 	if err != nil || !bytes.Equal(was, now) {
 		return apierr.Invalid(c.ActivityConfig, "config_frozen", "The config can change only while the activity is a draft.")
 	}
 	return nil
-}
-
-// rawConfig is the config as sent. PocketBase stores an empty form value
-// of a JSON field as "", which counts as missing like null.
-func rawConfig(r *core.Record) []byte {
-	raw, _ := r.GetRaw(c.ActivityConfig).(types.JSONRaw)
-	if t := bytes.TrimSpace(raw); string(t) == `""` {
-		return nil
-	}
-	return raw
 }
 
 // normalizeActivityConfig validates the config through package activity,
@@ -177,7 +160,7 @@ func normalizeActivityConfig(r *core.Record) error {
 	if !activity.Valid(t) {
 		return nil
 	}
-	out, err := activity.NormalizeConfig(t, rawConfig(r))
+	out, err := activity.NormalizeConfig(t, c.AsActivity(r).Config())
 	if err != nil {
 		return apierr.Invalid(err.Field, err.Code, err.Message)
 	}
@@ -212,14 +195,14 @@ func onActivityDelete(e *core.RecordEvent) error {
 		if session == nil {
 			return e.Next()
 		}
-		if sessionState(session) == c.SessionCompleted {
+		if session.Status() == c.SessionCompleted {
 			return sessionCompleted()
 		}
 		fresh, err := tx.FindRecordById(c.Activities, e.Record.Id)
 		if err != nil {
 			return e.Next() // already gone: let PocketBase report it
 		}
-		if activityState(fresh) == c.ActivityActive {
+		if c.AsActivity(fresh).Status() == c.ActivityActive {
 			return apierr.Invalid(c.ActivityStatus, "activity_active", "An active activity cannot be deleted; advance or expire it first.")
 		}
 		if err := e.Next(); err != nil {

@@ -136,8 +136,13 @@ func exportHead(app core.App, session *core.Record) ([]byte, error) {
 		return nil, fmt.Errorf("export activities of session %s: %w", session.Id, err)
 	}
 	activities := make([]map[string]any, len(acts))
-	for i, a := range acts {
-		results, err := buildResultsAs(app, a, true)
+	for i, r := range acts {
+		a := c.AsActivity(r)
+		rules, err := a.Rules()
+		if err != nil {
+			return nil, fmt.Errorf("rules of activity %s: %w", a.Id, err)
+		}
+		results, err := buildResultsAs(app, a, rules, true)
 		if err != nil {
 			return nil, err
 		}
@@ -150,7 +155,7 @@ func exportHead(app core.App, session *core.Record) ([]byte, error) {
 			"revealed":   a.GetBool(c.ActivityRevealed),
 			"started_at": nullableDate(a.GetDateTime(c.ActivityStartedAt)),
 			"ended_at":   nullableDate(a.GetDateTime(c.ActivityEndedAt)),
-			"config":     json.RawMessage(configBytes(a)),
+			"config":     json.RawMessage(a.Config()),
 			"results":    results,
 		}
 	}

@@ -81,8 +81,8 @@ func validCode(code string) bool {
 
 // findSessionForJoin finds a session by its code, as an API error when
 // there is none.
-func findSessionForJoin(app core.App, code string) (*core.Record, *router.ApiError) {
-	session, err := FindSessionByCode(app, code)
+func findSessionForJoin(app core.App, code string) (*c.Session, *router.ApiError) {
+	session, err := c.FindSessionByCode(app, code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apis.NewNotFoundError("No session has this code.", nil)
 	}
@@ -105,7 +105,7 @@ func join(e *core.RequestEvent, cfg config.Config) error {
 	if apiErr != nil {
 		return apiErr
 	}
-	switch c.SessionState(session.GetString(c.SessionStatus)) {
+	switch session.Status() {
 	case c.SessionDraft:
 		return apierr.Conflict("code", "session_not_started", "The session has not started yet.", nil)
 	case c.SessionCompleted:
@@ -117,7 +117,7 @@ func join(e *core.RequestEvent, cfg config.Config) error {
 		return apis.NewInternalServerError("", fmt.Errorf("find participants collection: %w", err))
 	}
 	limit := cfg.MaxParticipants
-	if n := session.GetInt(c.SessionMaxParticipants); n > 0 && n < limit {
+	if n := session.MaxParticipants(); n > 0 && n < limit {
 		limit = n
 	}
 
@@ -216,12 +216,12 @@ func lockPassword(p *core.Record) {
 	p.SetRaw(core.FieldNamePassword, &core.PasswordFieldValue{Hash: "!locked:" + security.RandomString(40)})
 }
 
-func sessionSummary(s *core.Record) map[string]any {
+func sessionSummary(s *c.Session) map[string]any {
 	return map[string]any{
 		"id":     s.Id,
-		"title":  s.GetString(c.SessionTitle),
-		"status": s.GetString(c.SessionStatus),
-		"code":   s.GetString(c.SessionCode),
+		"title":  s.Title(),
+		"status": s.Status(),
+		"code":   s.Code(),
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
@@ -72,9 +73,19 @@ func findOwnedSession(e *core.RequestEvent) (*core.Record, error) {
 // onlyRevealed counts only revealed quizzes: the public board must not tell
 // who was right on a question whose answer is still secret. limit ≤ 0 means
 // everyone.
+// scoredTypes is the SQL list of the activity types whose answers carry a
+// score (quoted constants from package activity, never user input).
+var scoredTypes = func() string {
+	quoted := make([]string, len(activity.ScoredTypes()))
+	for i, t := range activity.ScoredTypes() {
+		quoted[i] = "'" + string(t) + "'"
+	}
+	return strings.Join(quoted, ",")
+}()
+
 func leaderboard(app core.App, sessionID string, onlyRevealed bool, limit int) ([]leaderboardEntry, error) {
 	quizzes := "SELECT [[id]] FROM {{" + c.Activities + "}} WHERE [[" + c.ActivitySession + "]] = {:session} " +
-		"AND [[" + c.ActivityType + "]] = {:quiz}"
+		"AND [[" + c.ActivityType + "]] IN (" + scoredTypes + ")"
 	if onlyRevealed {
 		quizzes += " AND [[" + c.ActivityRevealed + "]] = TRUE"
 	}
@@ -96,7 +107,7 @@ func leaderboard(app core.App, sessionID string, onlyRevealed bool, limit int) (
 		leaderboardEntry
 		Elapsed float64 `db:"elapsed"`
 	}{}
-	err := app.DB().NewQuery(q).Bind(dbx.Params{"session": sessionID, "quiz": string(activity.Quiz)}).All(&rows)
+	err := app.DB().NewQuery(q).Bind(dbx.Params{"session": sessionID}).All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("leaderboard of session %s: %w", sessionID, err)
 	}

@@ -1,8 +1,6 @@
 package hooks
 
 import (
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -78,17 +76,21 @@ func buildLiveDoc(app core.App, sessionID, publicURL string, version int64) (*li
 	}
 	doc.Participants.Count = counts.Participants
 
-	act, err := currentActivity(app, sessionID)
+	act, err := c.CurrentActivity(app, sessionID)
 	if err != nil || act == nil {
 		return doc, "", err
 	}
-	doc.Activity = liveActivity(act, counts.Activities)
-	if resultsPublic(act) {
-		if doc.Results, err = buildResults(app, act); err != nil {
+	rules, err := act.Rules()
+	if err != nil {
+		return nil, "", fmt.Errorf("rules of activity %s: %w", act.Id, err)
+	}
+	doc.Activity = liveActivity(act, rules, counts.Activities)
+	if resultsPublic(act, rules) {
+		if doc.Results, err = buildResults(app, act, rules); err != nil {
 			return nil, "", err
 		}
 	}
-	if activityType(act) == activity.Quiz && act.GetBool(c.ActivityRevealed) {
+	if rules.Scored() && act.Revealed() {
 		if doc.Leaderboard, err = leaderboard(app, sessionID, true, liveLeaderboardSize); err != nil {
 			return nil, "", err
 		}
@@ -96,45 +98,22 @@ func buildLiveDoc(app core.App, sessionID, publicURL string, version int64) (*li
 	return doc, act.Id, nil
 }
 
-// currentActivity returns the active activity of the session, else the one
-// that ended last, else nil. Drafts are never shown.
-func currentActivity(app core.App, sessionID string) (*core.Record, error) {
-	act := &core.Record{}
-	err := app.RecordQuery(c.Activities).
-		AndWhere(dbx.HashExp{c.ActivitySession: sessionID}).
-		AndWhere(dbx.In(c.ActivityStatus, string(c.ActivityActive), string(c.ActivityExpired))).
-		OrderBy(
-			"([["+c.ActivityStatus+"]] = '"+string(c.ActivityActive)+"') DESC",
-			"[["+c.ActivityEndedAt+"]] DESC",
-			"[["+c.ActivityPosition+"]] DESC",
-		).
-		Limit(1).
-		One(act)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("find current activity of session %s: %w", sessionID, err)
-	}
-	return act, nil
-}
-
 // liveActivity is the public view of an activity: its public config fields
 // (options, deck, limits; a quiz's correct answer only once revealed) beside
 // its identity and timing. deadline is a quiz's started_at + time limit.
-func liveActivity(act *core.Record, of int) map[string]any {
-	t, cfg, revealed := activityType(act), configBytes(act), act.GetBool(c.ActivityRevealed)
+func liveActivity(act *c.Activity, rules *activity.Rules, of int) map[string]any {
+	revealed := act.Revealed()
 	m := map[string]any{}
-	for k, v := range activity.PublicConfig(t, cfg, revealed) {
+	for k, v := range rules.Public(revealed) {
 		m[k] = v
 	}
 	started := act.GetDateTime(c.ActivityStartedAt)
 	var deadline any
-	if t == activity.Quiz && !started.IsZero() {
-		deadline = dateString(started.Time().Add(activity.QuizTimeLimit(cfg)))
+	if d, ok := rules.Deadline(started.Time()); ok {
+		deadline = dateString(d)
 	}
 	m["id"] = act.Id
-	m["type"] = string(t)
+	m["type"] = string(rules.Type())
 	m["title"] = act.GetString(c.ActivityTitle)
 	m["position"] = act.GetInt(c.ActivityPosition)
 	m["of"] = of

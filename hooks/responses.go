@@ -2,7 +2,6 @@ package hooks
 
 import (
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -69,42 +68,15 @@ func timeUp() error {
 }
 
 // activeActivityError explains why an activity takes no answers, or is nil.
-func activeActivityError(app core.App, act *core.Record) error {
-	if c.ActivityState(act.GetString(c.ActivityStatus)) == c.ActivityActive {
+func activeActivityError(app core.App, act *c.Activity) error {
+	if act.Status() == c.ActivityActive {
 		return nil
 	}
-	session, err := app.FindRecordById(c.Sessions, act.GetString(c.ActivitySession))
-	if err == nil && c.SessionState(session.GetString(c.SessionStatus)) == c.SessionCompleted {
+	session, err := c.FindSession(app, act.SessionID())
+	if err == nil && session.Status() == c.SessionCompleted {
 		return apierr.Invalid(c.ResponseActivity, "session_completed", "The session is completed and read-only.")
 	}
 	return apierr.Conflict(c.ResponseActivity, "activity_not_active", "This activity is not taking answers.", nil)
-}
-
-func quizElapsed(act *core.Record) time.Duration {
-	started := act.GetDateTime(c.ActivityStartedAt).Time()
-	if started.IsZero() {
-		return 0
-	}
-	return time.Since(started)
-}
-
-func configBytes(act *core.Record) []byte {
-	return rawJSON(act, c.ActivityConfig)
-}
-
-// rawJSON returns the raw JSON of a json field.
-func rawJSON(r *core.Record, field string) []byte {
-	switch v := r.Get(field).(type) {
-	case types.JSONRaw:
-		return v
-	case []byte:
-		return v
-	case string:
-		return []byte(v)
-	case nil:
-		return nil
-	}
-	return []byte(r.GetString(field))
 }
 
 // prepareResponse enforces the answer rules on every save path and stores
@@ -117,7 +89,7 @@ func prepareResponse(app core.App, r, original *core.Record) error {
 			}
 		}
 	}
-	act, err := app.FindRecordById(c.Activities, r.GetString(c.ResponseActivity))
+	act, err := c.FindActivity(app, r.GetString(c.ResponseActivity))
 	if errors.Is(err, sql.ErrNoRows) {
 		return apierr.Invalid(c.ResponseActivity, "validation_missing_rel_records", "The activity does not exist.")
 	}
@@ -134,29 +106,28 @@ func prepareResponse(app core.App, r, original *core.Record) error {
 		return apierr.Invalid(c.ResponseParticipant, "wrong_session", "The participant is not in this activity's session.")
 	}
 
-	typ := activity.Type(act.GetString(c.ActivityType))
-	config := configBytes(act)
-	if typ == activity.Quiz && original != nil {
+	rules, err := act.Rules()
+	if err != nil {
+		return apierr.ServerFault(fmt.Errorf("rules of activity %s: %w", act.Id, err))
+	}
+	if rules.Final() && original != nil {
 		return apierr.Conflict(c.ResponseValue, "answer_final", "Quiz answers are final.", nil)
 	}
-	value, verr := activity.ValidateAnswer(typ, config, rawJSON(r, c.ResponseValue), serverBlocklist)
+	answer, verr := rules.Validate(c.RawJSON(r, c.ResponseValue), serverBlocklist)
 	if verr != nil {
 		return apierr.Invalid(c.ResponseValue, verr.Code, verr.Message)
 	}
-	r.Set(c.ResponseValue, types.JSONRaw(value))
+	r.Set(c.ResponseValue, types.JSONRaw(answer.JSON))
 
-	if typ == activity.Quiz {
-		elapsed := quizElapsed(act)
-		if elapsed > activity.QuizTimeLimit(config) {
-			return timeUp()
-		}
-		var answer struct {
-			Choice int `json:"choice"`
-		}
-		if err := json.Unmarshal(value, &answer); err != nil {
-			return fmt.Errorf("decode canonical quiz answer: %w", err)
-		}
-		score, _ := activity.QuizScore(config, answer.Choice, elapsed)
+	now, started := time.Now(), act.StartedAt()
+	if deadline, ok := rules.Deadline(started); ok && now.After(deadline) {
+		return timeUp()
+	}
+	var elapsed time.Duration
+	if !started.IsZero() {
+		elapsed = now.Sub(started)
+	}
+	if score, scored := rules.Score(answer, elapsed); scored {
 		r.Set(c.ResponseScore, score)
 	}
 	return nil
@@ -176,7 +147,7 @@ func hideUnrevealedScore(e *core.RecordEnrichEvent) error {
 	}
 	err := e.App.DB().Select(c.ActivityType, c.ActivityRevealed).From(c.Activities).
 		Where(dbx.HashExp{"id": e.Record.GetString(c.ResponseActivity)}).One(&act)
-	if err != nil || (activity.Type(act.Type) == activity.Quiz && !act.Revealed) {
+	if err != nil || (activity.Type(act.Type).Scored() && !act.Revealed) {
 		e.Record.Hide(c.ResponseScore)
 	}
 	return e.Next()
@@ -185,18 +156,22 @@ func hideUnrevealedScore(e *core.RecordEnrichEvent) error {
 // resetActivity is POST /api/activities/{id}/reset: a poker re-vote. It
 // deletes the activity's responses and hides the results again.
 func resetActivity(e *core.RequestEvent) error {
-	act, err := e.App.FindRecordById(c.Activities, e.Request.PathValue("id"))
+	act, err := c.FindActivity(e.App, e.Request.PathValue("id"))
 	if err != nil {
 		return e.NotFoundError("", err)
 	}
-	owner, err := ownsSession(e, act.GetString(c.ActivitySession))
+	owner, err := ownsSession(e, act.SessionID())
 	if err != nil {
 		return apis.NewInternalServerError("", err)
 	}
 	if !owner {
 		return e.NotFoundError("", nil)
 	}
-	if activity.Type(act.GetString(c.ActivityType)) != activity.Poker {
+	rules, err := act.Rules()
+	if err != nil {
+		return apis.NewInternalServerError("", fmt.Errorf("rules of activity %s: %w", act.Id, err))
+	}
+	if !rules.Resettable() {
 		return apierr.BadRequest(c.ActivityType, "reset_unsupported", "Only poker rounds can be reset.")
 	}
 	err = e.App.RunInTransaction(func(tx core.App) error {
@@ -204,13 +179,13 @@ func resetActivity(e *core.RequestEvent) error {
 			return fmt.Errorf("delete responses of %s: %w", act.Id, err)
 		}
 		act.Set(c.ActivityRevealed, false)
-		return tx.Save(act)
+		return tx.Save(act.Record)
 	})
 	if err != nil {
 		return apierr.RouteError(e, fmt.Errorf("reset activity %s: %w", act.Id, err))
 	}
-	if err := apis.EnrichRecord(e, act); err != nil {
+	if err := apis.EnrichRecord(e, act.Record); err != nil {
 		return apis.NewInternalServerError("", err)
 	}
-	return e.JSON(http.StatusOK, act)
+	return e.JSON(http.StatusOK, act.Record)
 }

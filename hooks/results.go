@@ -25,21 +25,25 @@ func registerResultsRoutes(app core.App) {
 // session owner and superusers, to anyone else only once the activity has
 // run (not draft) and its results are public by activity.ResultsPublic.
 func activityResults(e *core.RequestEvent) error {
-	act, err := e.App.FindRecordById(c.Activities, e.Request.PathValue("id"))
+	act, err := c.FindActivity(e.App, e.Request.PathValue("id"))
 	if errors.Is(err, sql.ErrNoRows) {
 		return apis.NewNotFoundError("No activity has this id.", nil)
 	}
 	if err != nil {
 		return apis.NewInternalServerError("", fmt.Errorf("find activity: %w", err))
 	}
-	owner, err := ownsSession(e, act.GetString(c.ActivitySession))
+	owner, err := ownsSession(e, act.SessionID())
 	if err != nil {
 		return apis.NewInternalServerError("", err)
 	}
-	if !owner && !resultsPublic(act) {
+	rules, err := act.Rules()
+	if err != nil {
+		return apis.NewInternalServerError("", fmt.Errorf("rules of activity %s: %w", act.Id, err))
+	}
+	if !owner && !resultsPublic(act, rules) {
 		return apis.NewForbiddenError("The results of this activity are not public yet.", nil)
 	}
-	res, err := buildResults(e.App, act)
+	res, err := buildResults(e.App, act, rules)
 	if err != nil {
 		return apis.NewInternalServerError("", err)
 	}
@@ -48,11 +52,11 @@ func activityResults(e *core.RequestEvent) error {
 
 // resultsPublic reports whether anyone may read the activity's results.
 // A draft has none worth showing, and its existence is the host's business.
-func resultsPublic(act *core.Record) bool {
-	if c.ActivityState(act.GetString(c.ActivityStatus)) == c.ActivityDraft {
+func resultsPublic(act *c.Activity, rules *activity.Rules) bool {
+	if act.Status() == c.ActivityDraft {
 		return false
 	}
-	return activity.ResultsPublic(activityType(act), configBytes(act), act.GetBool(c.ActivityRevealed))
+	return rules.ResultsPublic(act.Revealed())
 }
 
 // ownsSession reports whether the caller is a superuser or the host who
@@ -81,32 +85,28 @@ func ownsSession(e *core.RequestEvent, sessionID string) (bool, error) {
 // (the number of responses). Responses are grouped by their canonical value
 // in SQL over the (activity, participant) index; only a revealed poker round
 // reads individual rows, for the named votes.
-func buildResults(app core.App, act *core.Record) (map[string]any, error) {
-	return buildResultsAs(app, act, act.GetBool(c.ActivityRevealed))
+func buildResults(app core.App, act *c.Activity, rules *activity.Rules) (map[string]any, error) {
+	return buildResultsAs(app, act, rules, act.Revealed())
 }
 
 // buildResultsAs builds the results as if revealed were the activity's
 // reveal state: the export shows the host everything.
-func buildResultsAs(app core.App, act *core.Record, revealed bool) (map[string]any, error) {
-	t := activityType(act)
+func buildResultsAs(app core.App, act *c.Activity, rules *activity.Rules, revealed bool) (map[string]any, error) {
 	groups, total, err := responseGroups(app, act.Id)
 	if err != nil {
 		return nil, err
 	}
 	var votes []activity.Vote
-	if t == activity.Poker && revealed {
-		if votes, err = pokerVotes(app, act.Id); err != nil {
+	if rules.NamedVotes(revealed) {
+		if votes, err = namedVotes(app, act.Id); err != nil {
 			return nil, err
 		}
 	}
-	res := activity.Results(t, configBytes(act), groups, votes, revealed)
-	if res == nil {
-		return nil, fmt.Errorf("results of activity %s: invalid stored type or config", act.Id)
-	}
+	res := rules.Results(groups, votes, revealed)
 	res["activity"] = act.Id
-	res["type"] = string(t)
-	res["status"] = act.GetString(c.ActivityStatus)
-	res["revealed"] = act.GetBool(c.ActivityRevealed)
+	res["type"] = string(rules.Type())
+	res["status"] = string(act.Status())
+	res["revealed"] = act.Revealed()
 	res["responses"] = total
 	return res, nil
 }
@@ -132,7 +132,9 @@ func responseGroups(app core.App, activityID string) ([]activity.Group, int, err
 	return groups, total, nil
 }
 
-func pokerVotes(app core.App, activityID string) ([]activity.Vote, error) {
+// namedVotes lists who answered what, by nickname. The value's "card"
+// is the one answer shape that is shown by name (a poker round).
+func namedVotes(app core.App, activityID string) ([]activity.Vote, error) {
 	votes := []activity.Vote{}
 	err := app.DB().NewQuery(
 		"SELECT p.[[" + c.ParticipantNickname + "]] AS nickname, " +
@@ -144,8 +146,4 @@ func pokerVotes(app core.App, activityID string) ([]activity.Vote, error) {
 		return nil, fmt.Errorf("poker votes of activity %s: %w", activityID, err)
 	}
 	return votes, nil
-}
-
-func activityType(act *core.Record) activity.Type {
-	return activity.Type(act.GetString(c.ActivityType))
 }

@@ -62,7 +62,7 @@ func advanceSession(e *core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		if sessionState(fresh) != c.SessionActive {
+		if c.AsSession(fresh).Status() != c.SessionActive {
 			return apierr.BadRequest(c.SessionStatus, "session_not_active", "Only an active session can advance.")
 		}
 		next, err = advance(tx, session.Id)
@@ -91,7 +91,7 @@ func advance(app core.App, sessionID string) (*core.Record, error) {
 	}
 	var current, last *core.Record
 	for _, a := range all {
-		switch activityState(a) {
+		switch c.AsActivity(a).Status() {
 		case c.ActivityActive:
 			current = a
 		case c.ActivityExpired:
@@ -112,7 +112,7 @@ func advance(app core.App, sessionID string) (*core.Record, error) {
 		after = last.GetInt(c.ActivityPosition)
 	}
 	for _, a := range all {
-		if activityState(a) == c.ActivityDraft && a.GetInt(c.ActivityPosition) > after {
+		if c.AsActivity(a).Status() == c.ActivityDraft && a.GetInt(c.ActivityPosition) > after {
 			a.Set(c.ActivityStatus, string(c.ActivityActive))
 			if err := app.Save(a); err != nil {
 				return nil, err
@@ -152,7 +152,7 @@ func reorderSession(e *core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		if sessionState(fresh) == c.SessionCompleted {
+		if c.AsSession(fresh).Status() == c.SessionCompleted {
 			return apierr.BadRequest(c.SessionStatus, "session_completed", "The session is completed; its activities can no longer be reordered.")
 		}
 		all, err := sessionActivities(tx, session.Id)

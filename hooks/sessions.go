@@ -32,21 +32,6 @@ func registerSessions(app core.App, cfg config.Config) {
 	app.OnRecordUpdateRequest(c.Sessions).BindFunc(onSessionUpdateRequest)
 }
 
-// FindSessionByCode returns the session with the join code, matched
-// case-insensitively (codes are stored uppercase). It returns
-// sql.ErrNoRows when there is none.
-func FindSessionByCode(app core.App, code string) (*core.Record, error) {
-	code = strings.ToUpper(strings.TrimSpace(code))
-	if code == "" {
-		return nil, sql.ErrNoRows
-	}
-	return app.FindFirstRecordByData(c.Sessions, c.SessionCode, code)
-}
-
-func sessionState(r *core.Record) c.SessionState {
-	return c.SessionState(r.GetString(c.SessionStatus))
-}
-
 // onSessionCreate starts a new session as a draft and gives it its join
 // code. The lookup for a free code and the insert share one transaction,
 // which holds SQLite's single write connection, so no other insert can take
@@ -55,7 +40,7 @@ func sessionState(r *core.Record) c.SessionState {
 func onSessionCreate(e *core.RecordEvent) error {
 	r := e.Record
 	r.Set(c.SessionTitle, strings.TrimSpace(r.GetString(c.SessionTitle)))
-	switch sessionState(r) {
+	switch c.AsSession(r).Status() {
 	case "":
 		r.Set(c.SessionStatus, string(c.SessionDraft))
 	case c.SessionDraft:
@@ -85,7 +70,7 @@ func onSessionUpdate(e *core.RecordEvent) error {
 			return fmt.Errorf("load stored session %s: %w", r.Id, err)
 		}
 		r.Set(c.SessionTitle, strings.TrimSpace(r.GetString(c.SessionTitle)))
-		from, to := sessionState(stored), sessionState(r)
+		from, to := c.AsSession(stored).Status(), c.AsSession(r).Status()
 		switch {
 		case from == c.SessionCompleted:
 			return apierr.Invalid(c.SessionStatus, "session_completed", "The session is completed and can no longer be changed.")
@@ -119,7 +104,7 @@ func onSessionDelete(e *core.RecordEvent) error {
 			return e.Next()
 		case err != nil:
 			return apierr.ServerFault(fmt.Errorf("find session %s: %w", e.Record.Id, err))
-		case sessionState(fresh) == c.SessionActive:
+		case c.AsSession(fresh).Status() == c.SessionActive:
 			return apierr.Invalid(c.SessionStatus, "session_active", "An active session cannot be deleted; complete it first.")
 		}
 		return e.Next()

@@ -16,7 +16,6 @@ import (
 
 	c "conflicto/collections"
 	"conflicto/config"
-	"conflicto/hooks"
 )
 
 const sessionRecords = "/api/collections/sessions/records"
@@ -543,13 +542,13 @@ func TestSessionCodes(t *testing.T) {
 	s := createSession(t, app, host, c.SessionDraft)
 	code := s.GetString(c.SessionCode)
 	for _, input := range []string{code, strings.ToLower(code), " " + strings.ToLower(code[:3]) + code[3:] + " "} {
-		found, err := hooks.FindSessionByCode(app, input)
+		found, err := c.FindSessionByCode(app, input)
 		if err != nil || found.Id != s.Id {
 			t.Fatalf("FindSessionByCode(%q) = %v, %v; want %s", input, found, err, s.Id)
 		}
 	}
 	for _, input := range []string{"", "ZZZZZZZ", "%"} {
-		if _, err := hooks.FindSessionByCode(app, input); !errors.Is(err, sql.ErrNoRows) {
+		if _, err := c.FindSessionByCode(app, input); !errors.Is(err, sql.ErrNoRows) {
 			t.Fatalf("FindSessionByCode(%q): err = %v, want sql.ErrNoRows", input, err)
 		}
 	}

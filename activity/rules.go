@@ -1,0 +1,185 @@
+package activity
+
+import (
+	"fmt"
+	"time"
+)
+
+// config is a parsed, valid config of one type: what every type answers.
+type config interface {
+	// answer validates a value and returns its canonical form, ready to marshal.
+	answer(value []byte, serverBlocklist []string) (any, *Error)
+	public(revealed bool) map[string]any
+	resultsPublic(revealed bool) bool
+	results(groups []Group, votes []Vote, revealed bool) map[string]any
+}
+
+// timed is a config whose answers close a time after the activity started.
+type timed interface {
+	timeLimit() time.Duration
+}
+
+// scorer is a config whose answers earn points.
+type scorer interface {
+	score(answer any, elapsed time.Duration) int
+}
+
+// spec is what a type is beyond its config.
+type spec struct {
+	typ   Type
+	parse func(raw []byte) (config, *Error)
+	// final: an answer cannot be changed once sent.
+	final bool
+	// resettable: the host may clear the answers and answer again (a re-vote).
+	resettable bool
+	// scored: answers carry a score, which no participant may learn
+	// before the reveal; the leaderboard adds the scores up.
+	scored bool
+	// namedVotes: revealed results list who answered what.
+	namedVotes bool
+}
+
+// registry lists the types, in the order Types returns them.
+var registry = []spec{
+	{typ: Poll, parse: func(raw []byte) (config, *Error) { return parsePoll(raw) }},
+	{typ: Poker, parse: func(raw []byte) (config, *Error) { return parsePoker(raw) }, resettable: true, namedVotes: true},
+	{typ: Quiz, parse: func(raw []byte) (config, *Error) { return parseQuiz(raw) }, final: true, scored: true},
+	{typ: Wordcloud, parse: func(raw []byte) (config, *Error) { return parseWordcloud(raw) }},
+}
+
+func specOf(t Type) *spec {
+	for i := range registry {
+		if registry[i].typ == t {
+			return &registry[i]
+		}
+	}
+	return nil
+}
+
+// Scored reports whether answers of type t carry a score (false for an
+// unknown type): the score stays hidden from participants until the reveal.
+func (t Type) Scored() bool {
+	s := specOf(t)
+	return s != nil && s.scored
+}
+
+// ScoredTypes lists the types whose answers carry a score, for the
+// leaderboard.
+func ScoredTypes() []Type {
+	var out []Type
+	for _, s := range registry {
+		if s.scored {
+			out = append(out, s.typ)
+		}
+	}
+	return out
+}
+
+// Rules is one activity's type and parsed config: every rule that depends
+// on them. Parse it once per request and ask it everything.
+type Rules struct {
+	spec *spec
+	cfg  config
+}
+
+// Answer is a validated answer: its canonical JSON and its parsed form.
+type Answer struct {
+	JSON   []byte
+	parsed any
+}
+
+// Parse validates a raw JSON config of type t (an empty raw config or JSON
+// null counts as {}: all defaults) and returns its rules. A config over
+// MaxConfigSize bytes is refused.
+func Parse(t Type, raw []byte) (*Rules, *Error) {
+	s := specOf(t)
+	if s == nil {
+		return nil, &Error{Field: "type", Code: "invalid_type", Message: fmt.Sprintf("Unknown activity type %q.", t)}
+	}
+	if len(raw) > MaxConfigSize {
+		return nil, configTooLarge()
+	}
+	cfg, err := s.parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	return &Rules{spec: s, cfg: cfg}, nil
+}
+
+// Type is the activity type.
+func (r *Rules) Type() Type { return r.spec.typ }
+
+// Config is the canonical JSON of the config, every default filled in.
+func (r *Rules) Config() []byte { return marshal(r.cfg) }
+
+// Validate checks a raw JSON answer and returns its canonical form (poll
+// choices sorted ascending; wordcloud words normalised, case-folded and
+// sorted). serverBlocklist is the server's own list of forbidden words,
+// applied to word clouds on top of the config's blocklist.
+func (r *Rules) Validate(value []byte, serverBlocklist []string) (Answer, *Error) {
+	if len(value) > MaxValueSize {
+		return Answer{}, valueTooLarge()
+	}
+	v, err := r.cfg.answer(value, serverBlocklist)
+	if err != nil {
+		return Answer{}, err
+	}
+	out := marshal(v)
+	if len(out) > MaxValueSize {
+		return Answer{}, valueTooLarge()
+	}
+	return Answer{JSON: out, parsed: v}, nil
+}
+
+// Score is the score of a validated answer sent elapsed after the activity
+// started; scored is false for types whose answers carry no score.
+func (r *Rules) Score(a Answer, elapsed time.Duration) (score int, scored bool) {
+	s, ok := r.cfg.(scorer)
+	if !ok || !r.spec.scored {
+		return 0, false
+	}
+	return s.score(a.parsed, elapsed), true
+}
+
+// Deadline is when answers close for an activity that started at started;
+// ok is false when answers never close by time.
+func (r *Rules) Deadline(started time.Time) (deadline time.Time, ok bool) {
+	t, timed := r.cfg.(timed)
+	if !timed || started.IsZero() {
+		return time.Time{}, false
+	}
+	return started.Add(t.timeLimit()), true
+}
+
+// Final reports whether an answer, once sent, cannot be changed.
+func (r *Rules) Final() bool { return r.spec.final }
+
+// Resettable reports whether the host may clear the answers for a new round.
+func (r *Rules) Resettable() bool { return r.spec.resettable }
+
+// Scored reports whether answers carry a score (see Type.Scored).
+func (r *Rules) Scored() bool { return r.spec.scored }
+
+// NamedVotes reports whether the results need the named votes (who
+// answered what), which only a revealed poker round shows.
+func (r *Rules) NamedVotes(revealed bool) bool { return r.spec.namedVotes && revealed }
+
+// Public returns the config fields safe to show everyone: a quiz's
+// "correct" only once revealed, never a word cloud's blocklist.
+func (r *Rules) Public(revealed bool) map[string]any { return r.cfg.public(revealed) }
+
+// ResultsPublic reports whether the results may be shown to everyone: a
+// poll's when live_results or revealed, poker's and a quiz's only when
+// revealed, a word cloud's always.
+func (r *Rules) ResultsPublic(revealed bool) bool { return r.cfg.resultsPublic(revealed) }
+
+// Results builds the results document from the responses grouped by
+// canonical value and, where NamedVotes, the named votes (see the package
+// function Results for the shape per type).
+func (r *Rules) Results(groups []Group, votes []Vote, revealed bool) map[string]any {
+	return r.cfg.results(groups, votes, revealed)
+}
+
+func valueTooLarge() *Error {
+	return &Error{Field: "value", Code: "value_too_large", Message: fmt.Sprintf("Value must be at most %d bytes.", MaxValueSize)}
+}
