@@ -142,3 +142,17 @@ func RawJSON(r *core.Record, field string) []byte {
 	}
 	return []byte(r.GetString(field))
 }
+
+// DateString formats t like PocketBase formats its date fields.
+func DateString(t time.Time) string {
+	d, _ := types.ParseDateTime(t)
+	return d.String()
+}
+
+// NullableDate is d as PocketBase formats it, or nil (JSON null) when zero.
+func NullableDate(d types.DateTime) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d.String()
+}

@@ -16,8 +16,7 @@ import (
 	c "conflicto/collections"
 )
 
-// registerActivities binds the activity rules and the advance/reorder
-// routes. As for sessions, the rules sit in the create/update/delete model
+// registerActivities binds the activity rules. As for sessions, the rules sit in the create/update/delete model
 // hooks, each in one transaction with the write: they hold on every save
 // path and check the stored rows, not the caller's copy.
 //
@@ -33,7 +32,6 @@ func registerActivities(app core.App) {
 	app.OnRecordDelete(c.Activities).BindFunc(onActivityDelete)
 	app.OnRecordCreateRequest(c.Activities).BindFunc(onActivityCreateRequest)
 	app.OnRecordUpdateRequest(c.Activities).BindFunc(onActivityUpdateRequest)
-	app.OnServe().BindFunc(bindSessionRoutes)
 }
 
 // findSession returns the session with id, or nil when there is none.

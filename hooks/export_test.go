@@ -3,6 +3,7 @@ package hooks_test
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -41,8 +42,8 @@ func TestExportAccess(t *testing.T) {
 					Method:          http.MethodGet,
 					URL:             "/api/sessions/" + w.s1.Id + "/export?format=" + format,
 					Headers:         w.headers(t, actor),
-					ExpectedStatus:  404,
-					ExpectedContent: []string{`"status":404`},
+					ExpectedStatus:  ownerGuardStatus(actor),
+					ExpectedContent: []string{fmt.Sprintf(`"status":%d`, ownerGuardStatus(actor))},
 					TestAppFactory:  w.factory,
 				}
 				if actor == actorOwner || actor == actorSuperuser {

@@ -13,11 +13,12 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"conflicto/config"
+	"conflicto/presence"
 )
 
 // Register binds everything Conflicto adds to app. logger receives the
 // process logs (stdout); public holds the static files served at /.
-func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS) {
+func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS, p *presence.Writer) {
 	registerRequestLog(app, logger)
 	registerStrictBodies(app)
 	registerLifecycle(app)
@@ -27,10 +28,9 @@ func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS
 	registerAuth(app, cfg, logger)
 	registerSessions(app, cfg)
 	registerActivities(app)
-	presence := newPresenceWriter(app, presenceFlushInterval)
-	registerParticipants(app, cfg, presence)
+	registerParticipants(app, p)
 	registerLive(app, cfg)
-	registerResponses(app, presence)
+	registerResponses(app, p)
 	registerStatic(app, public)
 }
 

@@ -58,9 +58,6 @@ func registerLive(app core.App, cfg config.Config) {
 		return e.Next()
 	})
 
-	registerResultsRoutes(app)
-	registerLeaderboardRoutes(app)
-	registerExportRoutes(app)
 }
 
 // bindLiveTriggers marks sessions dirty after every committed change that
@@ -143,7 +140,7 @@ func (h *liveHub) serveLive(e *core.RequestEvent) error {
 func (h *liveHub) findLiveSession(e *core.RequestEvent) (sessionID, code string, err error) {
 	code = strings.ToUpper(strings.TrimSpace(e.Request.PathValue("code")))
 	notFound := apis.NewNotFoundError("No session has this code.", nil)
-	if !validCode(code) {
+	if !c.ValidCode(code) {
 		return "", "", notFound
 	}
 	sessionID, err = h.sessionIDByCode(code)

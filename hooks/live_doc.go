@@ -3,27 +3,28 @@ package hooks
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	"conflicto/activity"
 	c "conflicto/collections"
 )
+
+// liveLeaderboardSize is how many leaders the live state shows.
+const liveLeaderboardSize = 10
 
 // liveDoc is the public live state of one session (API.md, "Live state").
 // Everything in it is safe for anyone holding the join code: it is built
 // from activity.PublicConfig and public results only, and never names a
 // participant except on a revealed quiz's leaderboard or poker votes.
 type liveDoc struct {
-	Session      liveSession        `json:"session"`
-	Participants liveCount          `json:"participants"`
-	Activity     map[string]any     `json:"activity"`
-	Results      map[string]any     `json:"results"`
-	Leaderboard  []leaderboardEntry `json:"leaderboard"`
-	Version      int64              `json:"version"`
+	Session      liveSession          `json:"session"`
+	Participants liveCount            `json:"participants"`
+	Activity     map[string]any       `json:"activity"`
+	Results      map[string]any       `json:"results"`
+	Leaderboard  []c.LeaderboardEntry `json:"leaderboard"`
+	Version      int64                `json:"version"`
 }
 
 type liveSession struct {
@@ -85,13 +86,13 @@ func buildLiveDoc(app core.App, sessionID, publicURL string, version int64) (*li
 		return nil, "", fmt.Errorf("rules of activity %s: %w", act.Id, err)
 	}
 	doc.Activity = liveActivity(act, rules, counts.Activities)
-	if resultsPublic(act, rules) {
-		if doc.Results, err = buildResults(app, act, rules); err != nil {
+	if act.ResultsPublic(rules) {
+		if doc.Results, err = c.Results(app, act, rules); err != nil {
 			return nil, "", err
 		}
 	}
 	if rules.Scored() && act.Revealed() {
-		if doc.Leaderboard, err = leaderboard(app, sessionID, true, liveLeaderboardSize); err != nil {
+		if doc.Leaderboard, err = c.Leaderboard(app, sessionID, true, liveLeaderboardSize); err != nil {
 			return nil, "", err
 		}
 	}
@@ -110,7 +111,7 @@ func liveActivity(act *c.Activity, rules *activity.Rules, of int) map[string]any
 	started := act.GetDateTime(c.ActivityStartedAt)
 	var deadline any
 	if d, ok := rules.Deadline(started.Time()); ok {
-		deadline = dateString(d)
+		deadline = c.DateString(d)
 	}
 	m["id"] = act.Id
 	m["type"] = string(rules.Type())
@@ -118,7 +119,7 @@ func liveActivity(act *c.Activity, rules *activity.Rules, of int) map[string]any
 	m["position"] = act.GetInt(c.ActivityPosition)
 	m["of"] = of
 	m["status"] = act.GetString(c.ActivityStatus)
-	m["started_at"] = nullableDate(started)
+	m["started_at"] = c.NullableDate(started)
 	m["deadline"] = deadline
 	m["revealed"] = revealed
 	return m
@@ -127,17 +128,4 @@ func liveActivity(act *c.Activity, rules *activity.Rules, of int) map[string]any
 // joinURL is where a phone joins a session: the QR code's content.
 func joinURL(publicURL, code string) string {
 	return strings.TrimRight(publicURL, "/") + "/join/" + code
-}
-
-// dateString formats t like PocketBase formats its date fields.
-func dateString(t time.Time) string {
-	d, _ := types.ParseDateTime(t)
-	return d.String()
-}
-
-func nullableDate(d types.DateTime) any {
-	if d.IsZero() {
-		return nil
-	}
-	return d.String()
 }

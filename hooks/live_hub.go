@@ -493,5 +493,5 @@ func liveTopicCode(name string) (string, bool) {
 	}
 	rest, _, _ = strings.Cut(rest, "?")
 	code := strings.ToUpper(rest)
-	return code, validCode(code)
+	return code, c.ValidCode(code)
 }

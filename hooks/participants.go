@@ -1,20 +1,18 @@
 package hooks
 
 import (
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
 	"conflicto/apierr"
 	c "conflicto/collections"
-	"conflicto/config"
 	"conflicto/nickname"
+	"conflicto/presence"
 )
 
-// registerParticipants binds the participant rules and the join routes.
-func registerParticipants(app core.App, cfg config.Config, presence *presenceWriter) {
+// registerParticipants binds the participant rules.
+func registerParticipants(app core.App, presence *presence.Writer) {
 	app.OnRecordCreate(c.Participants).BindFunc(normalizeNickname)
 	app.OnRecordUpdate(c.Participants).BindFunc(func(e *core.RecordEvent) error {
 		old, err := stored(e.App, e.Record)
@@ -37,11 +35,10 @@ func registerParticipants(app core.App, cfg config.Config, presence *presenceWri
 			return err
 		}
 		if e.Auth != nil && e.Auth.Collection().Name == c.Participants {
-			presence.touch(e.Auth)
+			presence.Touch(e.Auth)
 		}
 		return nil
 	})
-	registerJoinRoutes(app, cfg, presence)
 }
 
 // normalizeNickname stores the display form and the collision key, for
@@ -49,16 +46,9 @@ func registerParticipants(app core.App, cfg config.Config, presence *presenceWri
 func normalizeNickname(e *core.RecordEvent) error {
 	display, err := nickname.Normalize(e.Record.GetString(c.ParticipantNickname))
 	if err != nil {
-		return apierr.Invalid(c.ParticipantNickname, nickname.Code(err), nicknameMessage(err))
+		return apierr.Invalid(c.ParticipantNickname, nickname.Code(err), nickname.Message(err))
 	}
 	e.Record.Set(c.ParticipantNickname, display)
 	e.Record.Set(c.ParticipantNicknameKey, nickname.Key(display))
 	return e.Next()
-}
-
-func nicknameMessage(err error) string {
-	if errors.Is(err, nickname.ErrLength) {
-		return fmt.Sprintf("Nickname must be 1 to %d characters.", nickname.MaxLength)
-	}
-	return "Nickname must not contain control characters or invalid text."
 }

@@ -4,17 +4,16 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"conflicto/activity"
 	"conflicto/apierr"
 	c "conflicto/collections"
+	"conflicto/presence"
 )
 
 // serverBlocklist is applied to every word cloud on top of its own list.
@@ -23,7 +22,7 @@ var serverBlocklist = []string{"fuck", "shit", "cunt", "nigger", "faggot"}
 // registerResponses binds the answer rules: value validation by type,
 // one answer per participant per activity, final quiz answers, the quiz
 // deadline and score, and the poker reset route.
-func registerResponses(app core.App, presence *presenceWriter) {
+func registerResponses(app core.App, presence *presence.Writer) {
 	// The API rules check who answers; the model hooks below check the
 	// activity's state, so a refused answer gets a precise code.
 	app.OnRecordCreateRequest(c.Responses).BindFunc(func(e *core.RecordRequestEvent) error {
@@ -32,7 +31,7 @@ func registerResponses(app core.App, presence *presenceWriter) {
 			return alreadyAnswered()
 		}
 		if err == nil && e.Auth != nil && e.Auth.Collection().Name == c.Participants {
-			presence.touch(e.Auth)
+			presence.Touch(e.Auth)
 		}
 		return err
 	})
@@ -53,10 +52,6 @@ func registerResponses(app core.App, presence *presenceWriter) {
 		return e.Next()
 	})
 	app.OnRecordEnrich(c.Responses).BindFunc(hideUnrevealedScore)
-	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
-		e.Router.POST("/api/activities/{id}/reset", resetActivity)
-		return e.Next()
-	})
 }
 
 func alreadyAnswered() error {
@@ -151,41 +146,4 @@ func hideUnrevealedScore(e *core.RecordEnrichEvent) error {
 		e.Record.Hide(c.ResponseScore)
 	}
 	return e.Next()
-}
-
-// resetActivity is POST /api/activities/{id}/reset: a poker re-vote. It
-// deletes the activity's responses and hides the results again.
-func resetActivity(e *core.RequestEvent) error {
-	act, err := c.FindActivity(e.App, e.Request.PathValue("id"))
-	if err != nil {
-		return e.NotFoundError("", err)
-	}
-	owner, err := ownsSession(e, act.SessionID())
-	if err != nil {
-		return apis.NewInternalServerError("", err)
-	}
-	if !owner {
-		return e.NotFoundError("", nil)
-	}
-	rules, err := act.Rules()
-	if err != nil {
-		return apis.NewInternalServerError("", fmt.Errorf("rules of activity %s: %w", act.Id, err))
-	}
-	if !rules.Resettable() {
-		return apierr.BadRequest(c.ActivityType, "reset_unsupported", "Only poker rounds can be reset.")
-	}
-	err = e.App.RunInTransaction(func(tx core.App) error {
-		if _, err := tx.DB().Delete(c.Responses, dbx.HashExp{c.ResponseActivity: act.Id}).Execute(); err != nil {
-			return fmt.Errorf("delete responses of %s: %w", act.Id, err)
-		}
-		act.Set(c.ActivityRevealed, false)
-		return tx.Save(act.Record)
-	})
-	if err != nil {
-		return apierr.RouteError(e, fmt.Errorf("reset activity %s: %w", act.Id, err))
-	}
-	if err := apis.EnrichRecord(e, act.Record); err != nil {
-		return apis.NewInternalServerError("", err)
-	}
-	return e.JSON(http.StatusOK, act.Record)
 }

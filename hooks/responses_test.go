@@ -310,8 +310,8 @@ func TestPokerReset(t *testing.T) {
 		{actorOwner, "poker", 200, 0},
 		{actorSuperuser, "poker", 200, 0},
 		{actorOtherHost, "poker", 404, 2},
-		{actorParticipant, "poker", 404, 2},
-		{actorAnonymous, "poker", 404, 2},
+		{actorParticipant, "poker", 403, 2},
+		{actorAnonymous, "poker", 401, 2},
 		{actorOwner, "poll", 400, 2},
 	}
 	for _, s := range scenarios {

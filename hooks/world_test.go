@@ -73,3 +73,19 @@ func (w *world) headers(t testing.TB, actor string) map[string]string {
 
 // factory hands the world's app to an ApiScenario (which cleans it up).
 func (w *world) factory(testing.TB) *tests.TestApp { return w.app }
+
+// ownerGuardStatus is what every owner-only custom route answers actor
+// (one guard, PocketBase's policy): 200 for the owner and superusers, 401
+// without a token, 403 for whoever may see the session but not run it (a
+// participant of it), 404 for everyone else.
+func ownerGuardStatus(actor string) int {
+	switch actor {
+	case actorOwner, actorSuperuser:
+		return 200
+	case actorAnonymous:
+		return 401
+	case actorParticipant:
+		return 403
+	}
+	return 404
+}

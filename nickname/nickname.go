@@ -51,6 +51,15 @@ func Normalize(s string) (string, error) {
 	return display, nil
 }
 
+// Message is the sentence-case message for an error from Normalize or
+// Clean, to show beside its Code.
+func Message(err error) string {
+	if errors.Is(err, ErrLength) {
+		return fmt.Sprintf("Nickname must be 1 to %d characters.", MaxLength)
+	}
+	return "Nickname must not contain control characters or invalid text."
+}
+
 // Code returns the API error code for an error from Normalize or Clean:
 // CodeInvalid, CodeLength, or "" for any other error (including nil).
 func Code(err error) string {

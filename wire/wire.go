@@ -11,11 +11,15 @@ import (
 
 	"conflicto/config"
 	"conflicto/hooks"
+	"conflicto/presence"
+	"conflicto/routes"
 )
 
 // App binds Conflicto's plumbing, record rules, live engine and routes to
 // app. logger receives the process logs (stdout); public holds the static
 // files served at / (nil in tests that need none).
 func App(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS) {
-	hooks.Register(app, cfg, logger, public)
+	p := presence.New(app, presence.FlushInterval)
+	hooks.Register(app, cfg, logger, public, p)
+	routes.Register(app, cfg, p)
 }

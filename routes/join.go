@@ -1,12 +1,9 @@
-package hooks
+package routes
 
 import (
-	"bytes"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -19,21 +16,8 @@ import (
 
 	"conflicto/apierr"
 	c "conflicto/collections"
-	"conflicto/config"
 	"conflicto/nickname"
 )
-
-func registerJoinRoutes(app core.App, cfg config.Config, presence *presenceWriter) {
-	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
-		e.Router.POST("/api/join", func(re *core.RequestEvent) error { return join(re, cfg) })
-		e.Router.GET("/api/join/check", joinCheck)
-		e.Router.POST("/api/participants/heartbeat", func(re *core.RequestEvent) error {
-			presence.touch(re.Auth)
-			return re.NoContent(http.StatusNoContent)
-		}).Bind(apis.RequireAuth(c.Participants))
-		return e.Next()
-	})
-}
 
 type joinRequest struct {
 	Code     *string `json:"code"`
@@ -53,7 +37,7 @@ func parseJoinInput(code, nick *string) (joinInput, *router.ApiError) {
 		return in, apierr.BadRequest("code", "code_required", "The session code is required.")
 	}
 	in.code = strings.ToUpper(strings.TrimSpace(*code))
-	if !validCode(in.code) {
+	if !c.ValidCode(in.code) {
 		return in, apierr.BadRequest("code", "code_invalid", fmt.Sprintf("A session code is %d characters from %s.", c.CodeLength, c.CodeAlphabet))
 	}
 	if nick == nil {
@@ -61,22 +45,10 @@ func parseJoinInput(code, nick *string) (joinInput, *router.ApiError) {
 	}
 	display, err := nickname.Normalize(*nick)
 	if err != nil {
-		return in, apierr.BadRequest(c.ParticipantNickname, nickname.Code(err), nicknameMessage(err))
+		return in, apierr.BadRequest(c.ParticipantNickname, nickname.Code(err), nickname.Message(err))
 	}
 	in.nickname, in.key = display, nickname.Key(display)
 	return in, nil
-}
-
-func validCode(code string) bool {
-	if len(code) != c.CodeLength {
-		return false
-	}
-	for _, r := range code {
-		if !strings.ContainsRune(c.CodeAlphabet, r) {
-			return false
-		}
-	}
-	return true
 }
 
 // findSessionForJoin finds a session by its code, as an API error when
@@ -92,7 +64,10 @@ func findSessionForJoin(app core.App, code string) (*c.Session, *router.ApiError
 	return session, nil
 }
 
-func join(e *core.RequestEvent, cfg config.Config) error {
+// join serves POST /api/join: a validated participant is inserted
+// directly (see insertParticipant) and gets its token.
+func (a *api) join(e *core.RequestEvent) error {
+	cfg := a.cfg
 	var body joinRequest
 	if apiErr := decodeJSON(e, &body); apiErr != nil {
 		return apiErr
@@ -246,7 +221,8 @@ func nicknameTakenError(app core.App, sessionID, display string) error {
 		map[string]any{"suggestion": suggestion})
 }
 
-func joinCheck(e *core.RequestEvent) error {
+// joinCheck serves GET /api/join/check: is a nickname free in a session?
+func (a *api) joinCheck(e *core.RequestEvent) error {
 	q := e.Request.URL.Query()
 	code, nick := q.Get("code"), q.Get("nickname")
 	in, apiErr := parseJoinInput(&code, &nick)
@@ -271,49 +247,8 @@ func joinCheck(e *core.RequestEvent) error {
 	})
 }
 
-// decodeJSON reads a JSON object body into dst with clear 400s for
-// malformed JSON and wrong field types.
-func decodeJSON(e *core.RequestEvent, dst any) *router.ApiError {
-	// Read to the end, then rewind: PocketBase reads the body again for
-	// RequestInfo (EnrichRecord), and since 0.40 a body read to its end
-	// without a rewind answers EOF there.
-	body, err := io.ReadAll(http.MaxBytesReader(e.Response, e.Request.Body, 64<<10))
-	if rr, ok := e.Request.Body.(router.Rereader); ok {
-		rr.Reread()
-	}
-	var maxErr *http.MaxBytesError
-	if errors.As(err, &maxErr) {
-		return router.NewApiError(http.StatusRequestEntityTooLarge, "The request body is too large.", nil)
-	} else if err != nil {
-		return apis.NewBadRequestError("The request body could not be read.", nil)
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(dst); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &typeErr) && typeErr.Field != "":
-			return apierr.BadRequest(typeErr.Field, "invalid_type", fmt.Sprintf("The %s must be a %s.", typeErr.Field, jsonKind(typeErr.Type.Kind().String())))
-		default:
-			return apis.NewBadRequestError("The request body must be a JSON object.", nil)
-		}
-	}
-	if dec.More() {
-		return apis.NewBadRequestError("The request body must be a single JSON object.", nil)
-	}
-	return nil
-}
-
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "string":
-		return "string"
-	case "slice", "array":
-		return "list"
-	case "bool":
-		return "boolean"
-	case "map", "struct":
-		return "object"
-	default:
-		return "number"
-	}
+// heartbeat serves POST /api/participants/heartbeat: a sign of life.
+func (a *api) heartbeat(e *core.RequestEvent) error {
+	a.presence.Touch(e.Auth)
+	return e.NoContent(http.StatusNoContent)
 }

@@ -1,4 +1,6 @@
-package hooks
+// Package presence records participants' signs of life (last_seen) in
+// batches, off the answer path.
+package presence
 
 import (
 	"fmt"
@@ -12,17 +14,17 @@ import (
 	c "conflicto/collections"
 )
 
-// presenceFlushInterval is how long signs of life gather before they are
+// FlushInterval is how long signs of life gather before they are
 // written together.
-const presenceFlushInterval = time.Second
+const FlushInterval = time.Second
 
-// presenceWriter records participants' last_seen. Every phone of a keynote
+// Writer records participants' last_seen. Every phone of a keynote
 // heartbeats every few seconds; one write transaction per heartbeat would
 // queue them all on SQLite's single writer in front of the answers. Signs of
 // life are gathered in memory instead and written in one transaction per
 // second, at most one per participant per c.LastSeenResolution. Presence is
 // a display hint: the up to one second lost in a crash does not matter.
-type presenceWriter struct {
+type Writer struct {
 	app      core.App
 	interval time.Duration
 
@@ -32,18 +34,24 @@ type presenceWriter struct {
 	closed  bool
 }
 
-func newPresenceWriter(app core.App, interval time.Duration) *presenceWriter {
-	w := &presenceWriter{app: app, interval: interval, pending: map[string]time.Time{}}
+// storeKey is where New leaves the writer in its app's store, for Of.
+const storeKey = "conflicto.presence"
+
+// New returns the app's writer, flushing every interval; it writes what is
+// pending when the app terminates.
+func New(app core.App, interval time.Duration) *Writer {
+	w := &Writer{app: app, interval: interval, pending: map[string]time.Time{}}
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
 		w.close()
 		return e.Next()
 	})
+	app.Store().Set(storeKey, w)
 	return w
 }
 
-// touch notes that p showed a sign of life now. It never blocks on the
+// Touch notes that p showed a sign of life now. It never blocks on the
 // database.
-func (w *presenceWriter) touch(p *core.Record) {
+func (w *Writer) Touch(p *core.Record) {
 	now := time.Now().UTC()
 	if last := p.GetDateTime(c.ParticipantLastSeen).Time(); !last.IsZero() && now.Sub(last) < c.LastSeenResolution {
 		return
@@ -59,16 +67,17 @@ func (w *presenceWriter) touch(p *core.Record) {
 	}
 }
 
-func (w *presenceWriter) flushLogged() {
-	if err := w.flush(); err != nil {
+func (w *Writer) flushLogged() {
+	if err := w.Flush(); err != nil {
 		w.app.Logger().Error("presence: write last_seen", "error", err)
 	}
 }
 
-// flush writes the gathered signs of life in one transaction. A row whose
+// Flush writes the gathered signs of life in one transaction now (the
+// timer does it within an interval). A row whose
 // last_seen is already fresher than the resolution is left alone, so
 // racing writers (or a second task) keep to one write per period.
-func (w *presenceWriter) flush() error {
+func (w *Writer) Flush() error {
 	w.mu.Lock()
 	batch := w.pending
 	w.pending = map[string]time.Time{}
@@ -98,7 +107,7 @@ func (w *presenceWriter) flush() error {
 }
 
 // close stops the timer and writes what is pending.
-func (w *presenceWriter) close() {
+func (w *Writer) close() {
 	w.mu.Lock()
 	w.closed = true
 	if w.timer != nil {
@@ -106,4 +115,10 @@ func (w *presenceWriter) close() {
 	}
 	w.mu.Unlock()
 	w.flushLogged()
+}
+
+// Of returns the writer New bound to app, or nil.
+func Of(app core.App) *Writer {
+	w, _ := app.Store().Get(storeKey).(*Writer)
+	return w
 }

@@ -1,4 +1,4 @@
-package hooks
+package routes
 
 import (
 	"bufio"
@@ -24,13 +24,6 @@ const (
 	exportCSV  = "csv"
 )
 
-func registerExportRoutes(app core.App) {
-	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
-		e.Router.GET("/api/sessions/{id}/export", exportSession)
-		return e.Next()
-	})
-}
-
 // exportRow is one response with what a spreadsheet needs beside it.
 type exportRow struct {
 	ID          string         `db:"id"`
@@ -45,15 +38,12 @@ type exportRow struct {
 	Created     types.DateTime `db:"created"`
 }
 
-// exportSession serves GET /api/sessions/{id}/export?format=json|csv to the
-// owner (404 for anyone else): the whole session, running or not. Rows are
+// export serves GET /api/sessions/{id}/export?format=json|csv to the
+// owner: the whole session, running or not. Rows are
 // streamed from the database; only the activities (with their results) are
 // held in memory.
-func exportSession(e *core.RequestEvent) error {
-	session, apiErr := findOwnedSession(e)
-	if apiErr != nil {
-		return apiErr
-	}
+func (a *api) export(e *core.RequestEvent) error {
+	session := sessionOf(e)
 	format := e.Request.URL.Query().Get("format")
 	if format == "" {
 		format = exportJSON
@@ -130,7 +120,7 @@ func writeExportCSV(w io.Writer, code string, next func() (*exportRow, error)) e
 // exportHead is the JSON up to the participants: the session and its
 // activities, each with its config and full results (the host sees
 // everything, revealed or not).
-func exportHead(app core.App, session *core.Record) ([]byte, error) {
+func exportHead(app core.App, session *c.Session) ([]byte, error) {
 	acts, err := app.FindRecordsByFilter(c.Activities, c.ActivitySession+" = {:s}", c.ActivityPosition, 0, 0, dbx.Params{"s": session.Id})
 	if err != nil {
 		return nil, fmt.Errorf("export activities of session %s: %w", session.Id, err)
@@ -142,7 +132,7 @@ func exportHead(app core.App, session *core.Record) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("rules of activity %s: %w", a.Id, err)
 		}
-		results, err := buildResultsAs(app, a, rules, true)
+		results, err := c.ResultsAs(app, a, rules, true)
 		if err != nil {
 			return nil, err
 		}
@@ -153,8 +143,8 @@ func exportHead(app core.App, session *core.Record) ([]byte, error) {
 			"position":   a.GetInt(c.ActivityPosition),
 			"status":     a.GetString(c.ActivityStatus),
 			"revealed":   a.GetBool(c.ActivityRevealed),
-			"started_at": nullableDate(a.GetDateTime(c.ActivityStartedAt)),
-			"ended_at":   nullableDate(a.GetDateTime(c.ActivityEndedAt)),
+			"started_at": c.NullableDate(a.GetDateTime(c.ActivityStartedAt)),
+			"ended_at":   c.NullableDate(a.GetDateTime(c.ActivityEndedAt)),
 			"config":     json.RawMessage(a.Config()),
 			"results":    results,
 		}
@@ -168,8 +158,8 @@ func exportHead(app core.App, session *core.Record) ([]byte, error) {
 			"code":             session.GetString(c.SessionCode),
 			"owner":            session.GetString(c.SessionOwner),
 			"max_participants": session.GetInt(c.SessionMaxParticipants),
-			"started_at":       nullableDate(session.GetDateTime(c.SessionStartedAt)),
-			"ended_at":         nullableDate(session.GetDateTime(c.SessionEndedAt)),
+			"started_at":       c.NullableDate(session.GetDateTime(c.SessionStartedAt)),
+			"ended_at":         c.NullableDate(session.GetDateTime(c.SessionEndedAt)),
 			"created":          session.GetDateTime(c.FieldCreated).String(),
 		},
 		"activities": activities,
@@ -204,7 +194,7 @@ func writeExportJSON(app core.App, w io.Writer, sessionID string, head []byte, n
 		if i > 0 {
 			bw.WriteByte(',')
 		}
-		if err := writeJSON(bw, map[string]any{"id": id, "nickname": nick, "joined": joined.String(), "last_seen": nullableDate(lastSeen)}); err != nil {
+		if err := writeJSON(bw, map[string]any{"id": id, "nickname": nick, "joined": joined.String(), "last_seen": c.NullableDate(lastSeen)}); err != nil {
 			return err
 		}
 	}

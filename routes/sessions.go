@@ -1,10 +1,10 @@
-package hooks
+package routes
 
 import (
-	"database/sql"
-	"errors"
+	"fmt"
 	"net/http"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -12,52 +12,13 @@ import (
 	c "conflicto/collections"
 )
 
-// bindSessionRoutes adds the owner's routes that change several activities
-// of a session at once.
-func bindSessionRoutes(se *core.ServeEvent) error {
-	g := se.Router.Group("/api/sessions/{id}")
-	g.Bind(apis.RequireAuth())
-	g.POST("/advance", advanceSession)
-	g.POST("/reorder", reorderSession)
-	return se.Next()
-}
-
-// ownedSession returns the session of the path when the caller owns it or
-// is a superuser. Like PocketBase's own record routes, it answers 404 to a
-// caller who may not even see the session and 403 to one who may see it
-// but not run it (a participant of that session).
-func ownedSession(e *core.RequestEvent) (*core.Record, error) {
-	session, err := e.App.FindRecordById(c.Sessions, e.Request.PathValue("id"))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, e.NotFoundError("", nil)
-	}
-	if err != nil {
-		return nil, e.InternalServerError("", err)
-	}
-	if e.HasSuperuserAuth() ||
-		(e.Auth.Collection().Name == c.Users && e.Auth.Id == session.GetString(c.SessionOwner)) {
-		return session, nil
-	}
-	info, err := e.RequestInfo()
-	if err != nil {
-		return nil, e.InternalServerError("", err)
-	}
-	if canView, _ := e.App.CanAccessRecord(session, info, session.Collection().ViewRule); canView {
-		return nil, e.ForbiddenError("Only the session's host can do this.", nil)
-	}
-	return nil, e.NotFoundError("", nil)
-}
-
-// advanceSession expires the active activity and activates the next draft
+// advance serves POST /api/sessions/{id}/advance: it expires the active activity and activates the next draft
 // (API.md), all in one transaction, so that two advances in a race run one
 // after the other.
-func advanceSession(e *core.RequestEvent) error {
-	session, err := ownedSession(e)
-	if err != nil {
-		return err
-	}
+func (a *api) advance(e *core.RequestEvent) error {
+	session := sessionOf(e)
 	var next *core.Record
-	err = e.App.RunInTransaction(func(tx core.App) error {
+	err := e.App.RunInTransaction(func(tx core.App) error {
 		fresh, err := tx.FindRecordById(c.Sessions, session.Id)
 		if err != nil {
 			return err
@@ -65,7 +26,7 @@ func advanceSession(e *core.RequestEvent) error {
 		if c.AsSession(fresh).Status() != c.SessionActive {
 			return apierr.BadRequest(c.SessionStatus, "session_not_active", "Only an active session can advance.")
 		}
-		next, err = advance(tx, session.Id)
+		next, err = advanceRun(tx, session.Id)
 		return err
 	})
 	if err != nil {
@@ -80,11 +41,11 @@ func advanceSession(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, map[string]any{"activity": next})
 }
 
-// advance moves the session's run on by one and returns the activity it
+// advanceRun moves the session's run on by one and returns the activity it
 // activated, or nil past the end. The next draft is the first one after
 // the position of the activity that is active or, when none is, of the one
 // that ran last (latest started_at); before anything ran, the first draft.
-func advance(app core.App, sessionID string) (*core.Record, error) {
+func advanceRun(app core.App, sessionID string) (*core.Record, error) {
 	all, err := sessionActivities(app, sessionID)
 	if err != nil {
 		return nil, err
@@ -136,18 +97,15 @@ type reorderBody struct {
 	Activities []string `json:"activities"`
 }
 
-// reorderSession sets the order of all the session's activities at once.
-func reorderSession(e *core.RequestEvent) error {
-	session, err := ownedSession(e)
-	if err != nil {
-		return err
-	}
+// reorder serves POST /api/sessions/{id}/reorder: it sets the order of all the session's activities at once.
+func (a *api) reorder(e *core.RequestEvent) error {
+	session := sessionOf(e)
 	var body reorderBody
 	if err := e.BindBody(&body); err != nil {
 		return apierr.BadRequest("activities", "invalid_permutation", "Send {\"activities\": [ids]}: the session's activity ids in the new order.")
 	}
 	var ordered []*core.Record
-	err = e.App.RunInTransaction(func(tx core.App) error {
+	err := e.App.RunInTransaction(func(tx core.App) error {
 		fresh, err := tx.FindRecordById(c.Sessions, session.Id)
 		if err != nil {
 			return err
@@ -189,4 +147,53 @@ func isPermutation(all []*core.Record, ids []string) bool {
 		delete(want, id) // a repeated id is then missing
 	}
 	return true
+}
+
+// sessionActivities returns the session's activities by position.
+func sessionActivities(app core.App, sessionID string) ([]*core.Record, error) {
+	list, err := app.FindRecordsByFilter(c.Activities, "session = {:session}", c.ActivityPosition, 0, 0,
+		dbx.Params{"session": sessionID})
+	if err != nil {
+		return nil, apierr.ServerFault(fmt.Errorf("find the activities of session %s: %w", sessionID, err))
+	}
+	return list, nil
+}
+
+// reorderActivities gives the activities of a session (all of them, as
+// returned by sessionActivities) the positions of their index in order, a
+// permutation of their ids checked by the caller. SQLite checks the unique
+// index row by row, so the moved activities first leave for negative
+// positions (one statement, no clashes), then each takes its new place.
+func reorderActivities(app core.App, all []*core.Record, order []string) ([]*core.Record, error) {
+	byID := make(map[string]*core.Record, len(all))
+	for _, a := range all {
+		byID[a.Id] = a
+	}
+	var moved []any
+	for i, id := range order {
+		if byID[id].GetInt(c.ActivityPosition) != i+1 {
+			moved = append(moved, id)
+		}
+	}
+	if len(moved) > 0 {
+		_, err := app.DB().Update(c.Activities,
+			dbx.Params{c.ActivityPosition: dbx.NewExp("-[[" + c.ActivityPosition + "]]")},
+			dbx.In("id", moved...),
+		).Execute()
+		if err != nil {
+			return nil, apierr.ServerFault(fmt.Errorf("move activities aside: %w", err))
+		}
+	}
+	out := make([]*core.Record, len(order))
+	for i, id := range order {
+		a := byID[id]
+		if a.GetInt(c.ActivityPosition) != i+1 {
+			a.Set(c.ActivityPosition, i+1)
+			if err := app.Save(a); err != nil {
+				return nil, err
+			}
+		}
+		out[i] = a
+	}
+	return out, nil
 }

@@ -1,0 +1,63 @@
+package routes
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"conflicto/apierr"
+)
+
+// decodeJSON reads a JSON object body into dst with clear 400s for
+// malformed JSON and wrong field types.
+func decodeJSON(e *core.RequestEvent, dst any) *router.ApiError {
+	// Read to the end, then rewind: PocketBase reads the body again for
+	// RequestInfo (EnrichRecord), and since 0.40 a body read to its end
+	// without a rewind answers EOF there.
+	body, err := io.ReadAll(http.MaxBytesReader(e.Response, e.Request.Body, 64<<10))
+	if rr, ok := e.Request.Body.(router.Rereader); ok {
+		rr.Reread()
+	}
+	var maxErr *http.MaxBytesError
+	if errors.As(err, &maxErr) {
+		return router.NewApiError(http.StatusRequestEntityTooLarge, "The request body is too large.", nil)
+	} else if err != nil {
+		return apis.NewBadRequestError("The request body could not be read.", nil)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(dst); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &typeErr) && typeErr.Field != "":
+			return apierr.BadRequest(typeErr.Field, "invalid_type", fmt.Sprintf("The %s must be a %s.", typeErr.Field, jsonKind(typeErr.Type.Kind().String())))
+		default:
+			return apis.NewBadRequestError("The request body must be a JSON object.", nil)
+		}
+	}
+	if dec.More() {
+		return apis.NewBadRequestError("The request body must be a single JSON object.", nil)
+	}
+	return nil
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "slice", "array":
+		return "list"
+	case "bool":
+		return "boolean"
+	case "map", "struct":
+		return "object"
+	default:
+		return "number"
+	}
+}

@@ -1,0 +1,93 @@
+package routes
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	c "conflicto/collections"
+)
+
+// Keys under which the owner guards leave what they found for the handler.
+const (
+	sessionKey  = "conflicto.session"
+	activityKey = "conflicto.activity"
+)
+
+// requireSessionOwner lets through the owner of the session of the {id}
+// path value, and superusers. Like PocketBase's record routes it answers
+// 404 to a caller who may not even see the session (unknown or not) and
+// 403 to one who may see it but not run it (a participant of that
+// session). It runs after apis.RequireAuth (401 without a token).
+func requireSessionOwner() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{Func: func(e *core.RequestEvent) error {
+		session, err := c.FindSession(e.App, e.Request.PathValue("id"))
+		if errors.Is(err, sql.ErrNoRows) {
+			return e.NotFoundError("", nil)
+		}
+		if err != nil {
+			return e.InternalServerError("", fmt.Errorf("find session: %w", err))
+		}
+		if err := checkOwner(e, session); err != nil {
+			return err
+		}
+		e.Set(sessionKey, session)
+		return e.Next()
+	}}
+}
+
+// requireActivityOwner is requireSessionOwner for the session of the
+// activity of the {id} path value.
+func requireActivityOwner() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{Func: func(e *core.RequestEvent) error {
+		act, err := c.FindActivity(e.App, e.Request.PathValue("id"))
+		if errors.Is(err, sql.ErrNoRows) {
+			return e.NotFoundError("", nil)
+		}
+		if err != nil {
+			return e.InternalServerError("", fmt.Errorf("find activity: %w", err))
+		}
+		session, err := c.FindSession(e.App, act.SessionID())
+		if err != nil {
+			return e.InternalServerError("", fmt.Errorf("find session of activity %s: %w", act.Id, err))
+		}
+		if err := checkOwner(e, session); err != nil {
+			return err
+		}
+		e.Set(sessionKey, session)
+		e.Set(activityKey, act)
+		return e.Next()
+	}}
+}
+
+// checkOwner is nil for the session's owner and superusers, else the 403
+// or 404 the session's view rule calls for.
+func checkOwner(e *core.RequestEvent, session *c.Session) error {
+	if isOwner(e, session) {
+		return nil
+	}
+	info, err := e.RequestInfo()
+	if err != nil {
+		return e.InternalServerError("", err)
+	}
+	if canView, _ := e.App.CanAccessRecord(session.Record, info, session.Collection().ViewRule); canView {
+		return e.ForbiddenError("Only the session's host can do this.", nil)
+	}
+	return e.NotFoundError("", nil)
+}
+
+// isOwner reports whether the caller is a superuser or the host who owns
+// the session.
+func isOwner(e *core.RequestEvent, session *c.Session) bool {
+	return e.HasSuperuserAuth() ||
+		(e.Auth != nil && e.Auth.Collection().Name == c.Users && e.Auth.Id == session.OwnerID())
+}
+
+// sessionOf is the session an owner guard found.
+func sessionOf(e *core.RequestEvent) *c.Session { return e.Get(sessionKey).(*c.Session) }
+
+// activityOf is the activity requireActivityOwner found.
+func activityOf(e *core.RequestEvent) *c.Activity { return e.Get(activityKey).(*c.Activity) }

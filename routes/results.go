@@ -1,0 +1,72 @@
+package routes
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+
+	"conflicto/apierr"
+	c "conflicto/collections"
+)
+
+// results serves GET /api/activities/{id}/results: always to the
+// session owner and superusers, to anyone else only once the activity has
+// run (not draft) and its results are public by activity.ResultsPublic.
+func (a *api) results(e *core.RequestEvent) error {
+	act, err := c.FindActivity(e.App, e.Request.PathValue("id"))
+	if errors.Is(err, sql.ErrNoRows) {
+		return apis.NewNotFoundError("No activity has this id.", nil)
+	}
+	if err != nil {
+		return apis.NewInternalServerError("", fmt.Errorf("find activity: %w", err))
+	}
+	session, err := c.FindSession(e.App, act.SessionID())
+	if err != nil {
+		return apis.NewInternalServerError("", fmt.Errorf("find session of activity %s: %w", act.Id, err))
+	}
+	owner := isOwner(e, session)
+	rules, err := act.Rules()
+	if err != nil {
+		return apis.NewInternalServerError("", fmt.Errorf("rules of activity %s: %w", act.Id, err))
+	}
+	if !owner && !act.ResultsPublic(rules) {
+		return apis.NewForbiddenError("The results of this activity are not public yet.", nil)
+	}
+	res, err := c.Results(e.App, act, rules)
+	if err != nil {
+		return apis.NewInternalServerError("", err)
+	}
+	return e.JSON(http.StatusOK, res)
+}
+
+// reset serves POST /api/activities/{id}/reset: a poker re-vote. It
+// deletes the activity's responses and hides the results again.
+func (a *api) reset(e *core.RequestEvent) error {
+	act := activityOf(e)
+	rules, err := act.Rules()
+	if err != nil {
+		return apis.NewInternalServerError("", fmt.Errorf("rules of activity %s: %w", act.Id, err))
+	}
+	if !rules.Resettable() {
+		return apierr.BadRequest(c.ActivityType, "reset_unsupported", "Only poker rounds can be reset.")
+	}
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		if _, err := tx.DB().Delete(c.Responses, dbx.HashExp{c.ResponseActivity: act.Id}).Execute(); err != nil {
+			return fmt.Errorf("delete responses of %s: %w", act.Id, err)
+		}
+		act.Set(c.ActivityRevealed, false)
+		return tx.Save(act.Record)
+	})
+	if err != nil {
+		return apierr.RouteError(e, fmt.Errorf("reset activity %s: %w", act.Id, err))
+	}
+	if err := apis.EnrichRecord(e, act.Record); err != nil {
+		return apis.NewInternalServerError("", err)
+	}
+	return e.JSON(http.StatusOK, act.Record)
+}
