@@ -11,11 +11,13 @@ import (
 
 	"conflicto/config"
 	"conflicto/hooks"
+	"conflicto/server"
 )
 
 // App binds Conflicto's plumbing, record rules, live engine and routes to
 // app. logger receives the process logs (stdout); public holds the static
 // files served at / (nil in tests that need none).
 func App(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS) {
+	server.Register(app, cfg, logger, public)
 	hooks.Register(app, cfg, logger, public)
 }
