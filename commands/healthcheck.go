@@ -20,7 +20,7 @@ import (
 // answered by then is not healthy.
 const HealthcheckTimeout = 5 * time.Second
 
-// readyPath is the readiness endpoint the health check calls (hooks.ReadyPath).
+// readyPath is the readiness endpoint the health check calls (server.ReadyPath).
 const readyPath = "/api/ready"
 
 // NewHealthcheck returns the healthcheck command: it GETs /api/ready on the

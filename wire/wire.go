@@ -13,13 +13,15 @@ import (
 	"conflicto/hooks"
 	"conflicto/presence"
 	"conflicto/routes"
+	"conflicto/server"
 )
 
 // App binds Conflicto's plumbing, record rules, live engine and routes to
 // app. logger receives the process logs (stdout); public holds the static
 // files served at / (nil in tests that need none).
 func App(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS) {
+	server.Register(app, cfg, logger, public)
 	p := presence.New(app, presence.FlushInterval)
-	hooks.Register(app, cfg, logger, public, p)
+	hooks.Register(app, cfg, logger, p)
 	routes.Register(app, cfg, p)
 }

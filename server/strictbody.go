@@ -1,4 +1,4 @@
-package hooks
+package server
 
 import (
 	"bytes"
@@ -16,7 +16,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"conflicto/apierr"
-	c "conflicto/collections"
 )
 
 // PocketBase's record API is lenient: it casts 123 to "123" for a text
@@ -24,58 +23,12 @@ import (
 // Conflicto answers bad input with a 400 instead, so request bodies are
 // checked before any handler sees them:
 //   - every JSON body is valid UTF-8 and exactly one JSON value;
-//   - record creates and updates of Conflicto's collections are a JSON
-//     object of known fields, each of its field's JSON type, text without
-//     control characters (superusers may still use multipart, as the
-//     dashboard does, and hosts for their avatar);
+//   - record creates and updates of Conflicto's collections (all but
+//     PocketBase's own) are a JSON object of the fields the schema has,
+//     each of its field's JSON type (bodyfields.go), text without control
+//     characters (superusers may still use multipart, as the dashboard
+//     does, and so may records with a file field, such as a host's avatar);
 //   - routes that take no body refuse one.
-
-// fieldKind is the JSON shape a field accepts.
-type fieldKind int
-
-const (
-	kindLine    fieldKind = iota // string without control characters
-	kindText                     // string; newlines and tabs allowed
-	kindInt                      // integral JSON number
-	kindBool                     // true or false
-	kindID                       // string (a relation, a select value, a date)
-	kindJSON                     // any JSON; the hooks validate it
-	kindIgnored                  // system fields the dashboard sends back
-)
-
-var systemFields = map[string]fieldKind{
-	"id": kindID, "collectionId": kindIgnored, "collectionName": kindIgnored,
-	c.FieldCreated: kindIgnored, c.FieldUpdated: kindIgnored, "expand": kindIgnored,
-}
-
-// writableFields lists, per collection, the fields a request may carry.
-var writableFields = map[string]map[string]fieldKind{
-	c.Sessions: {
-		c.SessionTitle: kindLine, c.SessionDescription: kindText, c.SessionStatus: kindID,
-		c.SessionCode: kindID, c.SessionOwner: kindID, c.SessionMaxParticipants: kindInt,
-		c.SessionStartedAt: kindID, c.SessionEndedAt: kindID,
-	},
-	c.Activities: {
-		c.ActivitySession: kindID, c.ActivityType: kindID, c.ActivityTitle: kindLine,
-		c.ActivityConfig: kindJSON, c.ActivityPosition: kindInt, c.ActivityStatus: kindID,
-		c.ActivityRevealed: kindBool, c.ActivityStartedAt: kindID, c.ActivityEndedAt: kindID,
-	},
-	c.Participants: {
-		c.ParticipantSession: kindID, c.ParticipantNickname: kindText, c.ParticipantLastSeen: kindID,
-		// Sent back by the dashboard: the hooks derive the key, presence is computed.
-		c.ParticipantNicknameKey: kindIgnored, c.ParticipantPresence: kindIgnored,
-		core.FieldNameEmail: kindID, core.FieldNameEmailVisibility: kindBool, core.FieldNameVerified: kindBool,
-		core.FieldNamePassword: kindID, core.FieldNamePassword + "Confirm": kindID, "oldPassword": kindID,
-	},
-	c.Users: { // PocketBase's default hosts collection
-		"name": kindLine, "avatar": kindID,
-		core.FieldNameEmail: kindID, core.FieldNameEmailVisibility: kindBool, core.FieldNameVerified: kindBool,
-		core.FieldNamePassword: kindID, core.FieldNamePassword + "Confirm": kindID, "oldPassword": kindID,
-	},
-	c.Responses: {
-		c.ResponseActivity: kindID, c.ResponseParticipant: kindID, c.ResponseValue: kindJSON, c.ResponseScore: kindInt,
-	},
-}
 
 // bodylessRoutes take no request body (an empty one or {} is fine).
 var bodylessRoutes = []string{"/api/participants/heartbeat", "/advance", "/reset"}
@@ -96,10 +49,10 @@ func checkBody(e *core.RequestEvent) error {
 	if r.Method != http.MethodPost && r.Method != http.MethodPatch && r.Method != http.MethodPut {
 		return e.Next()
 	}
-	collection := recordWriteCollection(r.URL.Path)
-	fields, strict := writableFields[collection]
+	collection := recordWriteCollection(e.App, r.URL.Path)
+	strict := collection != nil && isStrict(collection)
 	isJSON := strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
-	if strict && !isJSON && !e.HasSuperuserAuth() && r.ContentLength != 0 && collection != c.Users {
+	if strict && !isJSON && !e.HasSuperuserAuth() && r.ContentLength != 0 && !takesMultipart(collection) {
 		return apis.NewApiError(http.StatusUnsupportedMediaType, "Send the record as application/json.", nil)
 	}
 	bodyless := isBodyless(r.URL.Path)
@@ -132,7 +85,7 @@ func checkBody(e *core.RequestEvent) error {
 		return apis.NewBadRequestError("The request body is not one valid JSON value.", nil)
 	}
 	if strict {
-		if apiErr := checkRecordBody(trimmed, fields); apiErr != nil {
+		if apiErr := checkRecordBody(trimmed, collection); apiErr != nil {
 			return apiErr
 		}
 	}
@@ -140,17 +93,23 @@ func checkBody(e *core.RequestEvent) error {
 }
 
 // recordWriteCollection returns the collection of a record create or
-// update path (/api/collections/{name}/records[/{id}]), or "".
-func recordWriteCollection(path string) string {
+// update path (/api/collections/{nameOrId}/records[/{id}]), or nil.
+func recordWriteCollection(app core.App, path string) *core.Collection {
 	rest, ok := strings.CutPrefix(path, "/api/collections/")
 	if !ok {
-		return ""
+		return nil
 	}
 	parts := strings.Split(rest, "/")
 	if len(parts) < 2 || len(parts) > 3 || parts[1] != "records" {
-		return ""
+		return nil
 	}
-	return parts[0]
+	// The record handlers find the collection the same way; an unknown
+	// one is left to their 404.
+	collection, err := app.FindCachedCollectionByNameOrId(parts[0])
+	if err != nil {
+		return nil
+	}
+	return collection
 }
 
 func isBodyless(path string) bool {
@@ -162,7 +121,7 @@ func isBodyless(path string) bool {
 	return false
 }
 
-func checkRecordBody(body []byte, fields map[string]fieldKind) error {
+func checkRecordBody(body []byte, collection *core.Collection) error {
 	if body[0] != '{' {
 		return apis.NewBadRequestError("The request body must be a JSON object.", nil)
 	}
@@ -177,10 +136,7 @@ func checkRecordBody(body []byte, fields map[string]fieldKind) error {
 		return apierr.BadRequest(duplicate, "duplicate_field", fmt.Sprintf("The %s field appears more than once.", duplicate))
 	}
 	for name, raw := range obj {
-		kind, known := fields[name]
-		if !known {
-			kind, known = systemFields[name]
-		}
+		kind, known := recordFieldKind(collection, name)
 		if !known {
 			return apierr.BadRequest(name, "unknown_field", fmt.Sprintf("Unknown field %q.", name))
 		}
@@ -222,6 +178,11 @@ func checkKind(kind fieldKind, raw json.RawMessage) string {
 	switch kind {
 	case kindJSON, kindIgnored:
 		return ""
+	case kindNumber:
+		var f float64
+		if len(raw) == 0 || raw[0] == '"' || json.Unmarshal(raw, &f) != nil {
+			return "must be a number"
+		}
 	case kindBool:
 		if s := string(raw); s != "true" && s != "false" {
 			return "must be true or false"
@@ -234,15 +195,35 @@ func checkKind(kind fieldKind, raw json.RawMessage) string {
 		if _, err := n.Int64(); err != nil {
 			return "is out of range"
 		}
+	case kindIDs:
+		var list []string
+		if err := json.Unmarshal(raw, &list); err != nil {
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return "must be a string or an array of strings"
+			}
+			list = []string{s}
+		}
+		for _, s := range list {
+			if problem := checkString(kindID, s); problem != "" {
+				return problem
+			}
+		}
 	case kindID, kindLine, kindText:
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return "must be a string"
 		}
-		for _, r := range s {
-			if unicode.Is(unicode.Cc, r) && (kind != kindText || (r != '\n' && r != '\r' && r != '\t')) {
-				return "must not contain control characters"
-			}
+		return checkString(kind, s)
+	}
+	return ""
+}
+
+// checkString says what is wrong with s for a string kind, or "".
+func checkString(kind fieldKind, s string) string {
+	for _, r := range s {
+		if unicode.Is(unicode.Cc, r) && (kind != kindText || (r != '\n' && r != '\r' && r != '\t')) {
+			return "must not contain control characters"
 		}
 	}
 	return ""
