@@ -179,4 +179,10 @@ func TestDuplicateFieldIsRefusedByName(t *testing.T) {
 	if after.GetString(c.SessionTitle) != before {
 		t.Fatalf("title changed to %q", after.GetString(c.SessionTitle))
 	}
+	// Inside a JSON field too: the error names the record field.
+	url = srv.URL + "/api/collections/activities/records/" + w.a1.Id
+	res = doJSON(t, "PATCH", url, `{"config":{"options":["a","b"],"options":["c","d"]}}`, w.headers(t, actorOwner)["Authorization"])
+	if res.status != 400 || !strings.Contains(string(res.body), errCode("config", "duplicate_field")) {
+		t.Fatalf("nested: status %d %s, want 400 with config.code duplicate_field", res.status, res.body)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/tests"
 
 	c "conflicto/collections"
@@ -264,4 +265,59 @@ func TestJoinIsAnnouncedToTheHost(t *testing.T) {
 	if events := outsider.drain(300 * time.Millisecond); len(events) != 0 {
 		t.Fatalf("another host heard of the join: %v", events)
 	}
+}
+
+// A join inserts its participant directly, without Save: it must fire
+// exactly what the host's dashboard and the live state listen to (the
+// after-create events, once) and no create hook (pinned, so a new rule in
+// participants' OnRecordCreate is noticed), and it must stamp created and
+// updated, which Save would have filled in.
+func TestJoinFiresExactlyTheAfterCreateEvents(t *testing.T) {
+	w := newWorld(t, config.Default())
+	before := time.Now().UTC().Add(-time.Second)
+	(&tests.ApiScenario{
+		Method:          http.MethodPost,
+		URL:             "/api/join",
+		Body:            strings.NewReader(`{"code":"` + w.s1.GetString(c.SessionCode) + `","nickname":"Grace"}`),
+		ExpectedStatus:  200,
+		ExpectedContent: []string{`"token":"`},
+		ExpectedEvents: map[string]int{
+			"*":                          0,
+			"OnModelAfterCreateSuccess":  1,
+			"OnRecordAfterCreateSuccess": 1,
+			"OnRecordEnrich":             1,
+		},
+		TestAppFactory: w.factory,
+		AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+			p, err := app.FindFirstRecordByData(c.Participants, c.ParticipantNickname, "Grace")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range []string{c.FieldCreated, c.FieldUpdated} {
+				if at := p.GetDateTime(f).Time(); at.Before(before) || at.After(time.Now().Add(time.Second)) {
+					t.Errorf("%s = %q, want the join time", f, p.GetString(f))
+				}
+			}
+		},
+	}).Test(t)
+}
+
+// A body naming a member twice is refused before anything is written (it
+// used to be inserted, then answered 500 when PocketBase re-read the body).
+func TestJoinRefusesADuplicateMember(t *testing.T) {
+	w := newWorld(t, config.Default())
+	(&tests.ApiScenario{
+		Method:          http.MethodPost,
+		URL:             "/api/join",
+		Body:            strings.NewReader(`{"code":"` + w.s1.GetString(c.SessionCode) + `","nickname":"A","nickname":"B"}`),
+		ExpectedStatus:  400,
+		ExpectedContent: []string{`"nickname":{"code":"duplicate_field"`},
+		ExpectedEvents:  map[string]int{"*": 0},
+		TestAppFactory:  w.factory,
+		AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+			if n, _ := app.CountRecords(c.Participants, dbx.HashExp{c.ParticipantSession: w.s1.Id}); n != 2 {
+				t.Fatalf("%d participants in S1, want the 2 of the world", n)
+			}
+		},
+	}).Test(t)
 }

@@ -41,8 +41,12 @@ func registerParticipants(app core.App, presence *presence.Writer) {
 	})
 }
 
-// normalizeNickname stores the display form and the collision key, for
-// every save path; the (session, nickname_key) index does the rest.
+// normalizeNickname stores the display form and the collision key on every
+// Save of a participant (REST, batch, the dashboard, Go code). POST
+// /api/join does not Save: it inserts directly (routes/join.go) and applies
+// the same normalisation itself, so a rule added here must be added there
+// too; TestJoinFiresExactlyTheAfterCreateEvents pins what a join fires. The
+// (session, nickname_key) index does the rest.
 func normalizeNickname(e *core.RecordEvent) error {
 	display, err := nickname.Normalize(e.Record.GetString(c.ParticipantNickname))
 	if err != nil {

@@ -155,8 +155,10 @@ func (a *api) join(e *core.RequestEvent) error {
 func insertParticipant(tx core.App, p *core.Record) error {
 	now := types.NowDateTime()
 	p.Id = core.GenerateDefaultRandomId()
-	p.Set(c.FieldCreated, now)
-	p.Set(c.FieldUpdated, now)
+	// Set is a no-op on autodate fields: Save fills them in, this insert
+	// does not, so they are set raw.
+	p.SetRaw(c.FieldCreated, now)
+	p.SetRaw(c.FieldUpdated, now)
 	p.RefreshTokenKey()
 	data, err := p.DBExport(tx)
 	if err != nil {

@@ -84,6 +84,9 @@ func checkBody(e *core.RequestEvent) error {
 	case !json.Valid(body):
 		return apis.NewBadRequestError("The request body is not one valid JSON value.", nil)
 	}
+	if apiErr := apierr.Duplicates(body); apiErr != nil {
+		return apiErr
+	}
 	if strict {
 		if apiErr := checkRecordBody(trimmed, collection); apiErr != nil {
 			return apiErr
@@ -125,15 +128,9 @@ func checkRecordBody(body []byte, collection *core.Collection) error {
 	if body[0] != '{' {
 		return apis.NewBadRequestError("The request body must be a JSON object.", nil)
 	}
-	obj, duplicate, err := objectMembers(body)
+	obj, err := objectMembers(body)
 	if err != nil {
 		return apis.NewBadRequestError("The request body must be a JSON object.", nil)
-	}
-	if duplicate != "" {
-		// PocketBase 0.40 decodes bodies with encoding/json/v2, which refuses
-		// duplicate names with a bare "failed to load the submitted data";
-		// v0.39 let the last one win.
-		return apierr.BadRequest(duplicate, "duplicate_field", fmt.Sprintf("The %s field appears more than once.", duplicate))
 	}
 	for name, raw := range obj {
 		kind, known := recordFieldKind(collection, name)
@@ -147,30 +144,12 @@ func checkRecordBody(body []byte, collection *core.Collection) error {
 	return nil
 }
 
-// objectMembers splits a JSON object into its members and names the
-// first member that appears twice.
-func objectMembers(body []byte) (map[string]json.RawMessage, string, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if _, err := dec.Token(); err != nil { // the opening brace
-		return nil, "", err
-	}
-	members := map[string]json.RawMessage{}
-	for dec.More() {
-		token, err := dec.Token()
-		if err != nil {
-			return nil, "", err
-		}
-		name, _ := token.(string)
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, "", err
-		}
-		if _, seen := members[name]; seen {
-			return nil, name, nil
-		}
-		members[name] = raw
-	}
-	return members, "", nil
+// objectMembers splits a JSON object into its members (Duplicates has
+// refused a member named twice).
+func objectMembers(body []byte) (map[string]json.RawMessage, error) {
+	var members map[string]json.RawMessage
+	err := json.Unmarshal(body, &members)
+	return members, err
 }
 
 // checkKind says what is wrong with raw for kind, or "".
