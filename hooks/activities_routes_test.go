@@ -7,11 +7,14 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	c "conflicto/collections"
 	"conflicto/config"
@@ -220,7 +223,8 @@ func TestAdvanceRules(t *testing.T) {
 // started (nil: none).
 func advanceTo(t *testing.T, srv string, w *world, want *core.Record) {
 	t.Helper()
-	status, body := sendJSON(t, http.MethodPost, srv+"/api/sessions/"+w.s1.Id+"/advance", "", w.headers(t, actorOwner)["Authorization"])
+	res := doJSON(t, http.MethodPost, srv+"/api/sessions/"+w.s1.Id+"/advance", "", w.headers(t, actorOwner)["Authorization"])
+	status, body := res.status, string(res.body)
 	if status != 200 {
 		t.Fatalf("advance: %d %s", status, body)
 	}
@@ -250,32 +254,26 @@ func advanceTo(t *testing.T, srv string, w *world, want *core.Record) {
 	}
 }
 
-func sendJSON(t testing.TB, method, url, body, auth string) (int, string) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(raw)
-}
+// ranClock hands out strictly increasing run times for ranAt.
+var ranClock atomic.Int64
 
-// ranAt runs act (activate, then expire) with a pause so that started_at
-// values differ even at millisecond resolution.
+// ranAt runs act (activate, then expire), then stamps its run a
+// millisecond after the previous ranAt's, so that runs are ordered by
+// started_at without waiting for the clock.
 func ranAt(t testing.TB, app core.App, act *core.Record) {
 	t.Helper()
-	time.Sleep(3 * time.Millisecond)
 	setActivityStatus(t, app, act, c.ActivityActive)
 	setActivityStatus(t, app, act, c.ActivityExpired)
+	at, err := types.ParseDateTime(time.Now().Add(time.Duration(ranClock.Add(1)) * time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = app.DB().Update(c.Activities,
+		dbx.Params{c.ActivityStartedAt: at.String(), c.ActivityEndedAt: at.String()},
+		dbx.HashExp{"id": act.Id}).Execute()
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestAdvanceWalksTheDraftsByPosition(t *testing.T) {
@@ -284,8 +282,8 @@ func TestAdvanceWalksTheDraftsByPosition(t *testing.T) {
 	acts := seedActivities(t, w)
 	srv := startServer(t, w.app).URL
 	order := fill(w, `{"activities":["A3","A1","A2"]}`, acts...)
-	if status, body := sendJSON(t, http.MethodPost, srv+"/api/sessions/"+w.s1.Id+"/reorder", order, w.headers(t, actorOwner)["Authorization"]); status != 200 {
-		t.Fatalf("reorder: %d %s", status, body)
+	if res := doJSON(t, http.MethodPost, srv+"/api/sessions/"+w.s1.Id+"/reorder", order, w.headers(t, actorOwner)["Authorization"]); res.status != 200 {
+		t.Fatalf("reorder: %d %s", res.status, res.body)
 	}
 	advanceTo(t, srv, w, acts[2])
 	advanceTo(t, srv, w, acts[0])
@@ -360,7 +358,7 @@ func TestConcurrentAdvances(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			statuses[i], _ = sendJSON(t, http.MethodPost, srv+"/api/sessions/"+w.s1.Id+"/advance", "", auth)
+			statuses[i] = doJSON(t, http.MethodPost, srv+"/api/sessions/"+w.s1.Id+"/advance", "", auth).status
 		}()
 	}
 	close(start)

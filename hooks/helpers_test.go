@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -101,4 +102,39 @@ func startServer(t testing.TB, app *tests.TestApp) *httptest.Server {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// httpResult is a response read whole, for the tests that talk to a
+// started server (startServer) rather than through ApiScenario.
+type httpResult struct {
+	status int
+	body   []byte
+}
+
+func postJSON(t testing.TB, url, body, auth string) httpResult {
+	return doJSON(t, http.MethodPost, url, body, auth)
+}
+
+func getJSON(t testing.TB, url, auth string) httpResult {
+	return doJSON(t, http.MethodGet, url, "", auth)
+}
+
+func doJSON(t testing.TB, method, url, body, auth string) httpResult {
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Error(err)
+		return httpResult{}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Error(err)
+		return httpResult{}
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return httpResult{res.StatusCode, b}
 }

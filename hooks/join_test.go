@@ -3,7 +3,6 @@ package hooks_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -205,39 +204,6 @@ func TestConcurrentJoinsOneNickname(t *testing.T) {
 	if total != 4 { // Ada, Bob, Cy and the winner
 		t.Fatalf("participants = %d, want 4", total)
 	}
-}
-
-type httpResult struct {
-	status int
-	body   []byte
-}
-
-func postJSON(t testing.TB, url, body, auth string) httpResult {
-	return doJSON(t, http.MethodPost, url, body, auth)
-}
-
-func getJSON(t testing.TB, url, auth string) httpResult {
-	return doJSON(t, http.MethodGet, url, "", auth)
-}
-
-func doJSON(t testing.TB, method, url, body, auth string) httpResult {
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Error(err)
-		return httpResult{}
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Error(err)
-		return httpResult{}
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return httpResult{res.StatusCode, b}
 }
 
 // A join is announced like any saved record: the host's dashboard,
