@@ -20,7 +20,7 @@ import (
 // hooks, each in one transaction with the write: they hold on every save
 // path and check the stored rows, not the caller's copy.
 //
-// Field errors beyond API.md: a change refused because the session is
+// Field errors beyond docs/API.md: a change refused because the session is
 // completed is reported on data.session (code session_completed); a
 // position beyond n+1 on create is data.position "position_out_of_range";
 // a REST update that changes position is data.position "use_reorder" (the

@@ -15,7 +15,7 @@ import (
 
 // TestActivityUniqueErrorOnRealViolations stores, without Conflicto's hooks,
 // what the unique indexes refuse, and checks that SQLite's errors as
-// PocketBase returns them map to the codes API.md promises.
+// PocketBase returns them map to the codes docs/API.md promises.
 func TestActivityUniqueErrorOnRealViolations(t *testing.T) {
 	app := bareApp(t)
 	host := bareRecord(t, app, c.Users, map[string]any{"email": "a@example.com"})

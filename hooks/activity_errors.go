@@ -6,7 +6,7 @@ import (
 )
 
 // activityUniqueError turns a unique violation from saving an activity into
-// the error API.md promises. PocketBase rewrites SQLite's "UNIQUE constraint
+// the error docs/API.md promises. PocketBase rewrites SQLite's "UNIQUE constraint
 // failed: activities.session, activities.position" into validation_not_unique
 // errors on the columns, so both the index name and that shape are matched:
 // (session, position) is the position index, session alone the partial index

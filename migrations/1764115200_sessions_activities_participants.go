@@ -98,7 +98,7 @@ func upSessionsActivitiesParticipants(app core.App) error {
 	}
 	if password, ok := participants.Fields.GetByName(core.FieldNamePassword).(*core.PasswordField); ok {
 		// The password is a random secret nobody types; the minimum bcrypt
-		// cost keeps joins from being capped by hashing (DESIGN.md).
+		// cost keeps joins from being capped by hashing (docs/ARCHITECTURE.md).
 		password.Cost = 4
 	}
 	participants.Fields.Add(

@@ -1,5 +1,5 @@
 // Package nickname normalises display names and derives the key under which
-// two names collide (see API.md, "Nicknames"). It is pure Go: no PocketBase.
+// two names collide (see docs/API.md, "Nicknames"). It is pure Go: no PocketBase.
 //
 // The flow on join is: display, err := Normalize(input); on error answer 400
 // with Code(err); otherwise store display and Key(display), and on a unique

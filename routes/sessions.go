@@ -13,7 +13,7 @@ import (
 )
 
 // advance serves POST /api/sessions/{id}/advance: it expires the active activity and activates the next draft
-// (API.md), all in one transaction, so that two advances in a race run one
+// (docs/API.md), all in one transaction, so that two advances in a race run one
 // after the other.
 func (a *api) advance(e *core.RequestEvent) error {
 	session := sessionOf(e)
