@@ -14,9 +14,9 @@ import (
 
 	"conflicto/commands"
 	"conflicto/config"
-	"conflicto/wire"
 	"conflicto/logging"
 	_ "conflicto/migrations"
+	"conflicto/wire"
 )
 
 //go:embed all:pb_public
