@@ -1,5 +1,7 @@
 package collections
 
+import "strings"
+
 // Session fields.
 const (
 	SessionTitle           = "title"
@@ -34,3 +36,17 @@ const CodeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 // CodeLength is the length of a join code.
 const CodeLength = 6
+
+// ValidCode reports whether code is a well-formed, upper-case join code, so
+// a malformed one is refused before any lookup.
+func ValidCode(code string) bool {
+	if len(code) != CodeLength {
+		return false
+	}
+	for _, r := range code {
+		if !strings.ContainsRune(CodeAlphabet, r) {
+			return false
+		}
+	}
+	return true
+}

@@ -67,17 +67,7 @@ func parseJoinInput(code, nick *string) (joinInput, *router.ApiError) {
 	return in, nil
 }
 
-func validCode(code string) bool {
-	if len(code) != c.CodeLength {
-		return false
-	}
-	for _, r := range code {
-		if !strings.ContainsRune(c.CodeAlphabet, r) {
-			return false
-		}
-	}
-	return true
-}
+func validCode(code string) bool { return c.ValidCode(code) }
 
 // findSessionForJoin finds a session by its code, as an API error when
 // there is none.
