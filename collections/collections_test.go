@@ -66,3 +66,20 @@ func TestPresence(t *testing.T) {
 		})
 	}
 }
+
+func TestValidCode(t *testing.T) {
+	for code, want := range map[string]bool{
+		"ABC234":  true,
+		"ZZZZZZ":  true,
+		"abc234":  false, // callers upper-case first
+		"ABC23":   false,
+		"ABC2345": false,
+		"O0O0O0":  false, // misreadable letters are not in the alphabet
+		"ABCI1D":  false,
+		"":        false,
+	} {
+		if got := ValidCode(code); got != want {
+			t.Fatalf("ValidCode(%q) = %v, want %v", code, got, want)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	c "conflicto/collections"
 	"conflicto/config"
+	"conflicto/live"
 )
 
 // registerLive binds the live state (GET /api/live/{code} and the realtime
@@ -34,7 +35,7 @@ import (
 //   - The public leaderboard counts revealed quizzes only; the host's counts
 //     every quiz.
 func registerLive(app core.App, cfg config.Config) {
-	h := newLiveHub(app, cfg.PublicURL, liveInterval)
+	h := live.New(app, liveBuilder(cfg.PublicURL))
 	bindLiveTriggers(app, h)
 
 	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
@@ -42,63 +43,83 @@ func registerLive(app core.App, cfg config.Config) {
 			return err
 		}
 		for _, name := range e.Subscriptions {
-			if strings.HasPrefix(name, livePrefix) {
-				h.welcome(e.Client, name)
-			}
+			h.Welcome(e.Client, name)
 		}
 		return nil
 	})
+	api := liveAPI{hub: h, publicURL: cfg.PublicURL}
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
-		e.Router.GET("/api/live/{code}", h.serveLive)
-		e.Router.GET("/api/live/{code}/qr.svg", h.serveQR)
+		e.Router.GET("/api/live/{code}", api.serveLive)
+		e.Router.GET("/api/live/{code}/qr.svg", api.serveQR)
 		return e.Next()
 	})
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
-		h.stop()
+		h.Stop()
 		return e.Next()
 	})
 
 }
 
+// liveBuilder builds the hub's documents with buildLiveDoc, version 0:
+// the hub splices its own in.
+func liveBuilder(publicURL string) live.Builder {
+	return func(app core.App, sessionID string) (live.Document, error) {
+		doc, activityID, err := buildLiveDoc(app, sessionID, publicURL, 0)
+		if err != nil {
+			return live.Document{}, err
+		}
+		data, err := json.Marshal(doc)
+		if err != nil {
+			return live.Document{}, fmt.Errorf("marshal live state of session %s: %w", sessionID, err)
+		}
+		return live.Document{
+			JSON:       data,
+			Code:       doc.Session.Code,
+			ActivityID: activityID,
+			Completed:  doc.Session.Status == string(c.SessionCompleted),
+		}, nil
+	}
+}
+
 // bindLiveTriggers marks sessions dirty after every committed change that
 // shows in the live state. None of them queries the database.
-func bindLiveTriggers(app core.App, h *liveHub) {
+func bindLiveTriggers(app core.App, h *live.Hub) {
 	session := func(e *core.RecordEvent) error {
-		h.rememberSession(e.Record.Id, e.Record.GetString(c.SessionCode))
-		h.markDirty(e.Record.Id)
+		h.RememberSession(e.Record.Id, e.Record.GetString(c.SessionCode))
+		h.MarkDirty(e.Record.Id)
 		return e.Next()
 	}
 	app.OnRecordAfterCreateSuccess(c.Sessions).BindFunc(session)
 	app.OnRecordAfterUpdateSuccess(c.Sessions).BindFunc(session)
 	app.OnRecordAfterDeleteSuccess(c.Sessions).BindFunc(func(e *core.RecordEvent) error {
-		h.forgetSession(e.Record.Id)
+		h.ForgetSession(e.Record.Id)
 		return e.Next()
 	})
 
 	act := func(e *core.RecordEvent) error {
 		sessionID := e.Record.GetString(c.ActivitySession)
-		h.rememberActivity(e.Record.Id, sessionID)
-		h.markDirty(sessionID)
+		h.RememberActivity(e.Record.Id, sessionID)
+		h.MarkDirty(sessionID)
 		return e.Next()
 	}
 	app.OnRecordAfterCreateSuccess(c.Activities).BindFunc(act)
 	app.OnRecordAfterUpdateSuccess(c.Activities).BindFunc(act)
 	app.OnRecordAfterDeleteSuccess(c.Activities).BindFunc(func(e *core.RecordEvent) error {
-		h.forgetActivity(e.Record.Id)
-		h.markDirty(e.Record.GetString(c.ActivitySession))
+		h.ForgetActivity(e.Record.Id)
+		h.MarkDirty(e.Record.GetString(c.ActivitySession))
 		return e.Next()
 	})
 
 	// Only joins and kicks change the count; last_seen updates do not.
 	participant := func(e *core.RecordEvent) error {
-		h.markTally(e.Record.GetString(c.ParticipantSession))
+		h.MarkTally(e.Record.GetString(c.ParticipantSession))
 		return e.Next()
 	}
 	app.OnRecordAfterCreateSuccess(c.Participants).BindFunc(participant)
 	app.OnRecordAfterDeleteSuccess(c.Participants).BindFunc(participant)
 
 	response := func(e *core.RecordEvent) error {
-		h.markActivity(e.Record.GetString(c.ResponseActivity))
+		h.MarkActivity(e.Record.GetString(c.ResponseActivity))
 		return e.Next()
 	}
 	app.OnRecordAfterCreateSuccess(c.Responses).BindFunc(response)
@@ -106,28 +127,34 @@ func bindLiveTriggers(app core.App, h *liveHub) {
 	app.OnRecordAfterDeleteSuccess(c.Responses).BindFunc(response)
 }
 
+// liveAPI serves the live routes from the hub.
+type liveAPI struct {
+	hub       *live.Hub
+	publicURL string
+}
+
 // serveLive serves GET /api/live/{code} from the cached document. A
 // participant of this session also gets `me`; a participant of another
 // session, like anyone else, gets the public document only.
-func (h *liveHub) serveLive(e *core.RequestEvent) error {
-	sessionID, _, apiErr := h.findLiveSession(e)
+func (a liveAPI) serveLive(e *core.RequestEvent) error {
+	sessionID, _, apiErr := a.findLiveSession(e)
 	if apiErr != nil {
 		return apiErr
 	}
-	snap, err := h.snapshot(h.topic(sessionID))
+	snap, err := a.hub.Snapshot(sessionID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return apis.NewNotFoundError("No session has this code.", nil)
 	}
 	if err != nil {
 		return apis.NewInternalServerError("", err)
 	}
-	body := snap.data
+	body := snap.Data
 	if p := e.Auth; p != nil && p.Collection().Name == c.Participants && p.GetString(c.ParticipantSession) == sessionID {
-		me, err := liveMe(e.App, p, snap.activityID)
+		me, err := liveMe(e.App, p, snap.ActivityID)
 		if err != nil {
 			return apis.NewInternalServerError("", err)
 		}
-		// The cached bytes end with the document's closing brace.
+		// The shared bytes end with the document's closing brace.
 		body = append(append(append([]byte{}, body[:len(body)-1]...), `,"me":`...), me...)
 		body = append(body, '}')
 	}
@@ -137,13 +164,13 @@ func (h *liveHub) serveLive(e *core.RequestEvent) error {
 
 // findLiveSession resolves the {code} path value, case-insensitively, to
 // the session id and the canonical (upper-case) code.
-func (h *liveHub) findLiveSession(e *core.RequestEvent) (sessionID, code string, err error) {
+func (a liveAPI) findLiveSession(e *core.RequestEvent) (sessionID, code string, err error) {
 	code = strings.ToUpper(strings.TrimSpace(e.Request.PathValue("code")))
 	notFound := apis.NewNotFoundError("No session has this code.", nil)
 	if !c.ValidCode(code) {
 		return "", "", notFound
 	}
-	sessionID, err = h.sessionIDByCode(code)
+	sessionID, err = a.hub.SessionIDByCode(code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", notFound
 	}

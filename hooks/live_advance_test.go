@@ -24,7 +24,6 @@ func TestLiveOneMessagePerVisibleChange(t *testing.T) {
 	screen := openSSE(t, base)
 	screen.subscribe(t, base, "", "live/"+codeOf(w.s1))
 	screen.next(t, 5*time.Second) // the welcome
-	time.Sleep(300 * time.Millisecond)
 
 	res := postJSON(t, base+"/api/sessions/"+w.s1.Id+"/advance", "", w.headers(t, actorOwner)["Authorization"])
 	if res.status != http.StatusOK {

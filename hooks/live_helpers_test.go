@@ -140,6 +140,22 @@ func (cl *sseClient) drain(quiet time.Duration) []sseEvent {
 	}
 }
 
+// arrived returns the events received so far, without waiting.
+func (cl *sseClient) arrived() []sseEvent {
+	var got []sseEvent
+	for {
+		select {
+		case ev, ok := <-cl.events:
+			if !ok {
+				return got
+			}
+			got = append(got, ev)
+		default:
+			return got
+		}
+	}
+}
+
 // liveState is the part of the live document the tests look at.
 type liveState struct {
 	Session struct {

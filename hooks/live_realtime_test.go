@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 
+	c "conflicto/collections"
 	"conflicto/config"
 )
 
@@ -44,23 +45,28 @@ func TestLiveRealtimeCoalescesAndDeliversFinalState(t *testing.T) {
 			t.Fatalf("welcome on %s: count %d, want %d", cl.topic, s.Participants.Count, cl.count)
 		}
 	}
-	time.Sleep(300 * time.Millisecond) // a quiet period: the burst starts a new window
-
-	const joins = 20
-	for i := range joins {
-		res := postJSON(t, base+"/api/join", fmt.Sprintf(`{"code":%q,"nickname":"Guest %d"}`, code, i), "")
-		if res.status != http.StatusOK {
-			t.Fatalf("join %d: %d %s", i, res.status, res.body)
+	// Joins until the screen has had a few messages: a burst over several
+	// intervals, however fast the joins go.
+	var seen []sseEvent
+	joins := 0
+	for ; joins < 20 || len(seen) < 3; joins++ {
+		if joins == 2000 {
+			t.Fatalf("%d joins, and the screen got %d messages", joins, len(seen))
 		}
-		time.Sleep(15 * time.Millisecond)
+		res := postJSON(t, base+"/api/join", fmt.Sprintf(`{"code":%q,"nickname":"Guest %d"}`, code, joins), "")
+		if res.status != http.StatusOK {
+			t.Fatalf("join %d: %d %s", joins, res.status, res.body)
+		}
+		seen = append(seen, screen.arrived()...)
 	}
 
 	for _, cl := range []struct {
 		name  string
 		c     *sseClient
+		seen  []sseEvent
 		topic string
-	}{{"screen", screen, "live/" + code}, {"phone", phone, "live/" + strings.ToLower(code)}} {
-		got := cl.c.drain(time.Second)
+	}{{"screen", screen, seen, "live/" + code}, {"phone", phone, nil, "live/" + strings.ToLower(code)}} {
+		got := append(cl.seen, cl.c.drain(time.Second)...)
 		if len(got) == 0 || len(got) > joins/2 {
 			t.Fatalf("%s: %d messages for %d joins, want a few", cl.name, len(got), joins)
 		}
@@ -109,6 +115,7 @@ func TestLiveRealtimeFanOutCost(t *testing.T) {
 	defer cancel()
 	var mu sync.Mutex
 	received := make([][]subscriptions.Message, n)
+	arrivals := make(chan struct{}, 2*n) // one per message
 	for i := range n {
 		cl := subscriptions.NewDefaultClient()
 		cl.Subscribe(topic)
@@ -122,11 +129,28 @@ func TestLiveRealtimeFanOutCost(t *testing.T) {
 					mu.Lock()
 					received[i] = append(received[i], m)
 					mu.Unlock()
+					select {
+					case arrivals <- struct{}{}:
+					case <-ctx.Done():
+						return
+					}
 				case <-ctx.Done():
 					return
 				}
 			}
 		})
+	}
+	// arrived waits for n more messages, one per client if none got two.
+	arrived := func(what string) {
+		t.Helper()
+		timeout := time.After(5 * time.Second)
+		for k := range n {
+			select {
+			case <-arrivals:
+			case <-timeout:
+				t.Fatalf("%s: %d of %d clients got a message", what, k, n)
+			}
+		}
 	}
 
 	db, ok := w.app.ConcurrentDB().(*dbx.DB)
@@ -145,32 +169,26 @@ func TestLiveRealtimeFanOutCost(t *testing.T) {
 
 	before := queries.Load()
 	createParticipant(t, w.app, w.s1, "Cat")
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		time.Sleep(50 * time.Millisecond)
-		done := true
-		mu.Lock()
-		for i := range received {
-			done = done && len(received[i]) > 0
-		}
-		mu.Unlock()
-		if done || time.Now().After(deadline) {
-			break
-		}
-	}
-	time.Sleep(300 * time.Millisecond)
+	arrived("the join")
+	spent := queries.Load() - before
+	// A second change: had the first gone out twice to anyone, the
+	// duplicate would come before this one (versions only grow per client).
+	createParticipant(t, w.app, w.s1, "Dan")
+	arrived("the second join")
 	cancel()
 	wg.Wait()
 
 	var first []byte
 	for i, msgs := range received {
-		if len(msgs) != 1 {
-			t.Fatalf("client %d got %d messages, want 1", i, len(msgs))
+		if len(msgs) != 2 {
+			t.Fatalf("client %d got %d messages for two changes, want 2", i, len(msgs))
+		}
+		for k, count := range []string{`"participants":{"count":3}`, `"participants":{"count":4}`} {
+			if m := msgs[k]; m.Name != topic || !strings.Contains(string(m.Data), count) {
+				t.Fatalf("client %d, message %d: %s %s", i, k, m.Name, m.Data)
+			}
 		}
 		m := msgs[0]
-		if m.Name != topic || !strings.Contains(string(m.Data), `"participants":{"count":3}`) {
-			t.Fatalf("client %d got %s %s", i, m.Name, m.Data)
-		}
 		if first == nil {
 			first = m.Data
 		} else if &first[0] != &m.Data[0] {
@@ -179,8 +197,48 @@ func TestLiveRealtimeFanOutCost(t *testing.T) {
 	}
 	// The save's own queries plus one build (session, counts, current
 	// activity): nothing per subscriber.
-	t.Logf("%d queries for the change and its broadcast to %d subscribers", queries.Load()-before, n)
-	if q := queries.Load() - before; q > 30 {
-		t.Fatalf("%d queries for one change to %d subscribers", q, n)
+	t.Logf("%d queries for the change and its broadcast to %d subscribers", spent, n)
+	if spent > 30 {
+		t.Fatalf("%d queries for one change to %d subscribers", spent, n)
+	}
+}
+
+// The audience gets the completed state; the hub then forgets the session,
+// and a reader, a new subscriber and a later change find it again.
+func TestLiveRealtimeCompletedSession(t *testing.T) {
+	w := newWorld(t, config.Default())
+	defer w.app.Cleanup()
+	base := startServer(t, w.app).URL
+	code := codeOf(w.s1)
+	screen := openSSE(t, base)
+	screen.subscribe(t, base, "", "live/"+code)
+	screen.next(t, 5*time.Second) // the welcome
+
+	w.s1.Set(c.SessionStatus, string(c.SessionCompleted))
+	if err := w.app.Save(w.s1); err != nil {
+		t.Fatal(err)
+	}
+	done := decodeLive(t, []byte(screen.next(t, 5*time.Second).data))
+	if done.Session.Status != "completed" || done.Participants.Count != 2 {
+		t.Fatalf("the screen's last state: %+v", done)
+	}
+
+	got := decodeLive(t, liveGet(t, w, base, "/api/live/"+strings.ToLower(code), actorAnonymous, 200))
+	if got.Session.Status != "completed" || got.Participants.Count != 2 || got.Version < done.Version {
+		t.Fatalf("GET after the end: %+v (the screen has version %d)", got, done.Version)
+	}
+	late := openSSE(t, base)
+	late.subscribe(t, base, "", "live/"+code)
+	if s := decodeLive(t, []byte(late.next(t, 5*time.Second).data)); s.Session.Status != "completed" || s.Participants.Count != 2 {
+		t.Fatalf("welcome after the end: %+v", s)
+	}
+
+	if err := w.app.Delete(w.bob); err != nil {
+		t.Fatal(err)
+	}
+	for name, cl := range map[string]*sseClient{"screen": screen, "late subscriber": late} {
+		if s := decodeLive(t, []byte(cl.next(t, 5*time.Second).data)); s.Participants.Count != 1 || s.Version <= done.Version {
+			t.Fatalf("%s after a kick: %+v", name, s)
+		}
 	}
 }

@@ -13,12 +13,12 @@ import (
 
 // serveQR serves GET /api/live/{code}/qr.svg: the session's join URL as a
 // QR code. The URL of a code never changes, so clients may cache it.
-func (h *liveHub) serveQR(e *core.RequestEvent) error {
-	_, code, apiErr := h.findLiveSession(e)
+func (a liveAPI) serveQR(e *core.RequestEvent) error {
+	_, code, apiErr := a.findLiveSession(e)
 	if apiErr != nil {
 		return apiErr
 	}
-	svg, err := qrSVG(joinURL(h.publicURL, code))
+	svg, err := qrSVG(joinURL(a.publicURL, code))
 	if err != nil {
 		return apis.NewInternalServerError("", err)
 	}
