@@ -22,6 +22,5 @@ func Register(app core.App, cfg config.Config, logger *slog.Logger, p *presence.
 	registerSessions(app, cfg)
 	registerActivities(app)
 	registerParticipants(app, p)
-	registerLive(app, cfg)
 	registerResponses(app, p)
 }

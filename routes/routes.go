@@ -13,6 +13,7 @@ import (
 
 	c "conflicto/collections"
 	"conflicto/config"
+	"conflicto/live"
 	"conflicto/presence"
 )
 
@@ -27,11 +28,12 @@ type route struct {
 type api struct {
 	cfg      config.Config
 	presence *presence.Writer
+	hub      *live.Hub
 }
 
 // Register binds every custom route to app.
-func Register(app core.App, cfg config.Config, p *presence.Writer) {
-	a := &api{cfg: cfg, presence: p}
+func Register(app core.App, cfg config.Config, p *presence.Writer, hub *live.Hub) {
+	a := &api{cfg: cfg, presence: p, hub: hub}
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		for _, r := range a.table() {
 			rt := e.Router.Route(r.method, r.path, r.handle)
@@ -58,6 +60,8 @@ func (a *api) table() []route {
 		{http.MethodGet, "/api/sessions/{id}/export", sessionOwner, a.export},
 		{http.MethodGet, "/api/activities/{id}/results", anyone, a.results},
 		{http.MethodPost, "/api/activities/{id}/reset", activityOwner, a.reset},
+		{http.MethodGet, "/api/live/{code}", anyone, a.live},
+		{http.MethodGet, "/api/live/{code}/qr.svg", anyone, a.qr},
 	}
 }
 

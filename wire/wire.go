@@ -11,6 +11,7 @@ import (
 
 	"conflicto/config"
 	"conflicto/hooks"
+	"conflicto/live"
 	"conflicto/presence"
 	"conflicto/routes"
 	"conflicto/server"
@@ -23,5 +24,6 @@ func App(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS) {
 	server.Register(app, cfg, logger, public)
 	p := presence.New(app, presence.FlushInterval)
 	hooks.Register(app, cfg, logger, p)
-	routes.Register(app, cfg, p)
+	hub := live.Register(app, cfg)
+	routes.Register(app, cfg, p, hub)
 }

@@ -1,4 +1,4 @@
-package hooks
+package routes
 
 import (
 	"fmt"
@@ -9,16 +9,18 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	qrcode "github.com/skip2/go-qrcode"
+
+	"conflicto/live"
 )
 
-// serveQR serves GET /api/live/{code}/qr.svg: the session's join URL as a
+// qr serves GET /api/live/{code}/qr.svg: the session's join URL as a
 // QR code. The URL of a code never changes, so clients may cache it.
-func (a liveAPI) serveQR(e *core.RequestEvent) error {
+func (a *api) qr(e *core.RequestEvent) error {
 	_, code, apiErr := a.findLiveSession(e)
 	if apiErr != nil {
 		return apiErr
 	}
-	svg, err := qrSVG(joinURL(a.publicURL, code))
+	svg, err := qrSVG(live.JoinURL(a.cfg.PublicURL, code))
 	if err != nil {
 		return apis.NewInternalServerError("", err)
 	}

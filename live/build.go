@@ -1,6 +1,7 @@
-package hooks
+package live
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -59,7 +60,7 @@ func buildLiveDoc(app core.App, sessionID, publicURL string, version int64) (*li
 			Title:   session.GetString(c.SessionTitle),
 			Status:  session.GetString(c.SessionStatus),
 			Code:    code,
-			JoinURL: joinURL(publicURL, code),
+			JoinURL: JoinURL(publicURL, code),
 		},
 		Version: version,
 	}
@@ -125,7 +126,28 @@ func liveActivity(act *c.Activity, rules *activity.Rules, of int) map[string]any
 	return m
 }
 
-// joinURL is where a phone joins a session: the QR code's content.
-func joinURL(publicURL, code string) string {
+// JoinURL is where a phone joins a session: the QR code's content.
+func JoinURL(publicURL, code string) string {
 	return strings.TrimRight(publicURL, "/") + "/join/" + code
+}
+
+// Build returns the Builder of the public live documents, version 0: the
+// hub splices its own in. publicURL is where phones join (the QR code).
+func Build(publicURL string) Builder {
+	return func(app core.App, sessionID string) (Document, error) {
+		doc, activityID, err := buildLiveDoc(app, sessionID, publicURL, 0)
+		if err != nil {
+			return Document{}, err
+		}
+		data, err := json.Marshal(doc)
+		if err != nil {
+			return Document{}, fmt.Errorf("marshal live state of session %s: %w", sessionID, err)
+		}
+		return Document{
+			JSON:       data,
+			Code:       doc.Session.Code,
+			ActivityID: activityID,
+			Completed:  doc.Session.Status == string(c.SessionCompleted),
+		}, nil
+	}
 }
