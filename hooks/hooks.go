@@ -1,24 +1,20 @@
 // Package hooks holds Conflicto's record rules: the OnRecord* hooks of
 // sessions, activities (and their order), participants (and nicknames) and
-// responses, plus the start-up sync of the superuser and the sign-up rule.
-// They run on every save path — REST, batch, the dashboard, Go code — so the
-// rules hold whoever writes. One file per collection, each with an
-// unexported register function that Register calls.
+// responses. They run on every save path — REST, batch, the dashboard, Go
+// code — so the rules hold whoever writes. One file per collection, each with
+// an unexported register function that Register calls.
 package hooks
 
 import (
-	"log/slog"
-
 	"github.com/pocketbase/pocketbase/core"
 
 	"conflicto/config"
 	"conflicto/presence"
 )
 
-// Register binds the record rules to app. logger receives the process logs
-// (stdout); p records the participants' signs of life.
-func Register(app core.App, cfg config.Config, logger *slog.Logger, p *presence.Writer) {
-	registerAuth(app, cfg, logger)
+// Register binds the record rules to app; p records the participants'
+// signs of life.
+func Register(app core.App, cfg config.Config, p *presence.Writer) {
 	registerSessions(app, cfg)
 	registerActivities(app)
 	registerParticipants(app, p)

@@ -26,5 +26,6 @@ func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS
 	registerRealtimeClients(app)
 	registerCORS(app, cfg)
 	registerHealth(app)
+	registerAuth(app, cfg, logger)
 	registerStatic(app, public)
 }

@@ -23,7 +23,7 @@ import (
 func App(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS) {
 	server.Register(app, cfg, logger, public)
 	p := presence.New(app, presence.FlushInterval)
-	hooks.Register(app, cfg, logger, p)
+	hooks.Register(app, cfg, p)
 	hub := live.Register(app, cfg)
 	routes.Register(app, cfg, p, hub)
 }

@@ -1,4 +1,4 @@
-package hooks
+package server
 
 import (
 	"database/sql"
@@ -15,6 +15,9 @@ import (
 // usersCollection is PocketBase's default auth collection, used for hosts.
 const usersCollection = "users"
 
+// registerAuth applies the access settings at every start: the installer
+// link only in development, host sign-up as configured, and the superuser
+// from the environment.
 func registerAuth(app core.App, cfg config.Config, logger *slog.Logger) {
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		if cfg.Env != config.EnvDevelopment {

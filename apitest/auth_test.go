@@ -1,4 +1,4 @@
-package hooks_test
+package apitest_test
 
 import (
 	"log/slog"
@@ -11,8 +11,8 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"conflicto/config"
-	"conflicto/hooks"
 	"conflicto/logging"
+	"conflicto/server"
 	"conflicto/wire"
 )
 
@@ -38,7 +38,7 @@ func TestEnsureSuperuser(t *testing.T) {
 		{"another password replaces the old one", newPassword, false},
 	}
 	for _, s := range steps {
-		created, err := hooks.EnsureSuperuser(app, opsEmail, s.password)
+		created, err := server.EnsureSuperuser(app, opsEmail, s.password)
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
@@ -185,7 +185,7 @@ func TestSyncSignupRule(t *testing.T) {
 	defer app.Cleanup()
 
 	for _, allow := range []bool{true, true, false, false, true} {
-		if err := hooks.SyncSignupRule(app, allow); err != nil {
+		if err := server.SyncSignupRule(app, allow); err != nil {
 			t.Fatalf("SyncSignupRule(%v): %v", allow, err)
 		}
 		users, err := app.FindCollectionByNameOrId("users")

@@ -1,4 +1,4 @@
-package hooks_test
+package apitest_test
 
 import (
 	"net/http"
