@@ -80,10 +80,11 @@ type Group struct {
 	Count int
 }
 
-// Vote is one named poker vote (only needed after reveal).
-type Vote struct {
-	Nickname string `json:"nickname"`
-	Card     string `json:"card"`
+// NamedAnswer is one participant's canonical answer with their nickname:
+// what results that name who answered what (a revealed poker round) read.
+type NamedAnswer struct {
+	Nickname string `db:"nickname"`
+	Value    []byte `db:"value"`
 }
 
 // NormalizeConfig validates a raw JSON config for type t and returns the
@@ -146,7 +147,8 @@ func ResultsPublic(t Type, config []byte, revealed bool) bool {
 }
 
 // Results builds the results document of one activity from its responses
-// grouped by canonical value (groups) and, for revealed poker, the named votes.
+// grouped by canonical value (groups) and, for revealed poker, the named
+// answers.
 // It is a map so the results route can add its own keys (activity, status, ...):
 //
 //	poll       counts (one per option, in option order), voters
@@ -158,12 +160,12 @@ func ResultsPublic(t Type, config []byte, revealed bool) bool {
 //
 // Groups whose value does not decode are skipped. Results returns nil when t
 // or config is invalid.
-func Results(t Type, config []byte, groups []Group, votes []Vote, revealed bool) map[string]any {
+func Results(t Type, config []byte, groups []Group, named []NamedAnswer, revealed bool) map[string]any {
 	r, err := Parse(t, config)
 	if err != nil {
 		return nil
 	}
-	return r.Results(groups, votes, revealed)
+	return r.Results(groups, named, revealed)
 }
 
 func configTooLarge() *Error {

@@ -64,7 +64,7 @@ func (c *pokerConfig) public(bool) map[string]any {
 
 func (c *pokerConfig) resultsPublic(revealed bool) bool { return revealed }
 
-func (c *pokerConfig) results(groups []Group, votes []Vote, revealed bool) map[string]any {
+func (c *pokerConfig) results(groups []Group, named []NamedAnswer, revealed bool) map[string]any {
 	counts := make([]int, len(c.Deck))
 	voters := 0
 	for _, g := range groups {
@@ -95,7 +95,7 @@ func (c *pokerConfig) results(groups []Group, votes []Vote, revealed bool) map[s
 
 	res := map[string]any{
 		"voters":       voters,
-		"votes":        append([]Vote{}, votes...),
+		"votes":        pokerVotes(named),
 		"distribution": distribution{deck: c.Deck, counts: counts},
 		"average":      nil,
 		"median":       nil,
@@ -153,4 +153,22 @@ func (d distribution) MarshalJSON() ([]byte, error) {
 		buf = strconv.AppendInt(buf, int64(d.counts[i]), 10)
 	}
 	return append(buf, '}'), nil
+}
+
+// pokerVote is one named vote of a revealed round.
+type pokerVote struct {
+	Nickname string `json:"nickname"`
+	Card     string `json:"card"`
+}
+
+// pokerVotes reads the card of each named answer; one that does not
+// decode shows an empty card rather than hiding the voter.
+func pokerVotes(named []NamedAnswer) []pokerVote {
+	votes := make([]pokerVote, len(named))
+	for i, n := range named {
+		var v pokerValue
+		_ = json.Unmarshal(n.Value, &v)
+		votes[i] = pokerVote{Nickname: n.Nickname, Card: v.Card}
+	}
+	return votes
 }

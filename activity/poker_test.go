@@ -52,7 +52,7 @@ func TestPokerAnswer(t *testing.T) {
 func TestPokerResults(t *testing.T) {
 	deck := mustConfig(t, Poker, `{}`)
 	halves := mustConfig(t, Poker, `{"deck":["0.5","1","2","?"]}`)
-	votes := []Vote{{Nickname: "Ada", Card: "2"}, {Nickname: "Bob", Card: "5"}}
+	votes := []NamedAnswer{{Nickname: "Ada", Value: []byte(`{"card":"2"}`)}, {Nickname: "Bob", Value: []byte(`{"card":"5"}`)}}
 	card := func(c string, n int) Group { return Group{Value: []byte(`{"card":"` + c + `"}`), Count: n} }
 	dist := func(counts ...int) string {
 		names := []string{"0", "1", "2", "3", "5", "8", "13", "21", "?", "☕"}
@@ -66,7 +66,7 @@ func TestPokerResults(t *testing.T) {
 		name     string
 		config   []byte
 		groups   []Group
-		votes    []Vote
+		votes    []NamedAnswer
 		revealed bool
 		want     string
 	}{

@@ -83,7 +83,7 @@ func (c *pollConfig) public(bool) map[string]any {
 
 func (c *pollConfig) resultsPublic(revealed bool) bool { return c.LiveResults || revealed }
 
-func (c *pollConfig) results(groups []Group, _ []Vote, _ bool) map[string]any {
+func (c *pollConfig) results(groups []Group, _ []NamedAnswer, _ bool) map[string]any {
 	counts := make([]int, len(c.Options))
 	voters := 0
 	for _, g := range groups {

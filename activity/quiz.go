@@ -96,7 +96,7 @@ func (c *quizConfig) public(revealed bool) map[string]any {
 
 func (c *quizConfig) resultsPublic(revealed bool) bool { return revealed }
 
-func (c *quizConfig) results(groups []Group, _ []Vote, revealed bool) map[string]any {
+func (c *quizConfig) results(groups []Group, _ []NamedAnswer, revealed bool) map[string]any {
 	counts := make([]int, len(c.Options))
 	answered, correct := 0, 0
 	for _, g := range groups {

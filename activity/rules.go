@@ -11,7 +11,7 @@ type config interface {
 	answer(value []byte, serverBlocklist []string) (any, *Error)
 	public(revealed bool) map[string]any
 	resultsPublic(revealed bool) bool
-	results(groups []Group, votes []Vote, revealed bool) map[string]any
+	results(groups []Group, named []NamedAnswer, revealed bool) map[string]any
 }
 
 // timed is a config whose answers close a time after the activity started.
@@ -174,10 +174,10 @@ func (r *Rules) Public(revealed bool) map[string]any { return r.cfg.public(revea
 func (r *Rules) ResultsPublic(revealed bool) bool { return r.cfg.resultsPublic(revealed) }
 
 // Results builds the results document from the responses grouped by
-// canonical value and, where NamedVotes, the named votes (see the package
+// canonical value and, where NamedVotes, the named answers (see the package
 // function Results for the shape per type).
-func (r *Rules) Results(groups []Group, votes []Vote, revealed bool) map[string]any {
-	return r.cfg.results(groups, votes, revealed)
+func (r *Rules) Results(groups []Group, named []NamedAnswer, revealed bool) map[string]any {
+	return r.cfg.results(groups, named, revealed)
 }
 
 func valueTooLarge() *Error {

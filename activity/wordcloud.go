@@ -174,7 +174,7 @@ func (c *wordcloudConfig) public(bool) map[string]any {
 
 func (c *wordcloudConfig) resultsPublic(bool) bool { return true }
 
-func (c *wordcloudConfig) results(groups []Group, _ []Vote, _ bool) map[string]any {
+func (c *wordcloudConfig) results(groups []Group, _ []NamedAnswer, _ bool) map[string]any {
 	counts := map[string]int{}
 	for _, g := range groups {
 		var v wordcloudValue

@@ -1,6 +1,7 @@
 // Package collections names Conflicto's collections and fields and holds
 // their state machines as data. It is the vocabulary the hooks and the
-// migrations share; nothing here talks to the database except the finders.
+// migrations share; what talks to the database here is the finders
+// (queries.go) and the aggregate queries (results.go).
 package collections
 
 // Collection names.

@@ -17,7 +17,7 @@ import (
 // (activity.Results) plus activity, type, status, revealed and responses
 // (the number of responses). Responses are grouped by their canonical value
 // in SQL over the (activity, participant) index; only a revealed poker round
-// reads individual rows, for the named votes.
+// reads individual rows, for the named answers.
 func Results(app core.App, act *Activity, rules *activity.Rules) (map[string]any, error) {
 	return ResultsAs(app, act, rules, act.Revealed())
 }
@@ -29,13 +29,13 @@ func ResultsAs(app core.App, act *Activity, rules *activity.Rules, revealed bool
 	if err != nil {
 		return nil, err
 	}
-	var votes []activity.Vote
+	var named []activity.NamedAnswer
 	if rules.NamedVotes(revealed) {
-		if votes, err = namedVotes(app, act.Id); err != nil {
+		if named, err = namedAnswers(app, act.Id); err != nil {
 			return nil, err
 		}
 	}
-	res := rules.Results(groups, votes, revealed)
+	res := rules.Results(groups, named, revealed)
 	res["activity"] = act.Id
 	res["type"] = string(rules.Type())
 	res["status"] = string(act.Status())
@@ -65,20 +65,20 @@ func responseGroups(app core.App, activityID string) ([]activity.Group, int, err
 	return groups, total, nil
 }
 
-// namedVotes lists who answered what, by nickname. The value's "card"
-// is the one answer shape that is shown by name (a poker round).
-func namedVotes(app core.App, activityID string) ([]activity.Vote, error) {
-	votes := []activity.Vote{}
+// namedAnswers lists who answered what: each answer's canonical value with
+// its participant's nickname, by nickname. What a type shows of it is the
+// type's business (activity.Rules.Results).
+func namedAnswers(app core.App, activityID string) ([]activity.NamedAnswer, error) {
+	named := []activity.NamedAnswer{}
 	err := app.DB().NewQuery(
-		"SELECT p.[[" + ParticipantNickname + "]] AS nickname, " +
-			"COALESCE(json_extract(r.[[" + ResponseValue + "]], '$.card'), '') AS card " +
+		"SELECT p.[[" + ParticipantNickname + "]] AS nickname, r.[[" + ResponseValue + "]] AS value " +
 			"FROM {{" + Responses + "}} r JOIN {{" + Participants + "}} p ON p.[[id]] = r.[[" + ResponseParticipant + "]] " +
 			"WHERE r.[[" + ResponseActivity + "]] = {:id} ORDER BY p.[[" + ParticipantNickname + "]], p.[[id]]",
-	).Bind(dbx.Params{"id": activityID}).All(&votes)
+	).Bind(dbx.Params{"id": activityID}).All(&named)
 	if err != nil {
-		return nil, fmt.Errorf("poker votes of activity %s: %w", activityID, err)
+		return nil, fmt.Errorf("named answers of activity %s: %w", activityID, err)
 	}
-	return votes, nil
+	return named, nil
 }
 
 // ResultsPublic reports whether anyone may read the activity's results.

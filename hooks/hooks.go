@@ -15,7 +15,7 @@ import (
 // Register binds the record rules to app; p records the participants'
 // signs of life.
 func Register(app core.App, cfg config.Config, p *presence.Writer) {
-	registerSessions(app, cfg)
+	registerSessions(app)
 	registerActivities(app)
 	registerParticipants(app, p)
 	registerResponses(app, p)

@@ -21,7 +21,7 @@ var serverBlocklist = []string{"fuck", "shit", "cunt", "nigger", "faggot"}
 
 // registerResponses binds the answer rules: value validation by type,
 // one answer per participant per activity, final quiz answers, the quiz
-// deadline and score, and the poker reset route.
+// deadline and score (the poker reset route is in routes).
 func registerResponses(app core.App, presence *presence.Writer) {
 	// The API rules check who answers; the model hooks below check the
 	// activity's state, so a refused answer gets a precise code.

@@ -11,10 +11,9 @@ import (
 
 	"conflicto/apierr"
 	c "conflicto/collections"
-	"conflicto/config"
 )
 
-// registerSessions binds the session rules (see sessions_test.go). The
+// registerSessions binds the session rules (tests: apitest/sessions_test.go). The
 // rules sit in the create/update/delete model hooks: they run on every save
 // path (REST, batch, dashboard, Go code, SaveNoValidate too) and wrap the
 // validation, so an update checks the stored row, read again inside the
@@ -24,7 +23,7 @@ import (
 // Field errors: a change refused because the session is completed is
 // reported on data.status (code session_completed), like every other
 // refusal that comes from the session's status.
-func registerSessions(app core.App, cfg config.Config) {
+func registerSessions(app core.App) {
 	app.OnRecordCreate(c.Sessions).BindFunc(onSessionCreate)
 	app.OnRecordUpdate(c.Sessions).BindFunc(onSessionUpdate)
 	app.OnRecordDelete(c.Sessions).BindFunc(onSessionDelete)

@@ -17,7 +17,7 @@ const liveLeaderboardSize = 10
 
 // liveDoc is the public live state of one session (API.md, "Live state").
 // Everything in it is safe for anyone holding the join code: it is built
-// from activity.PublicConfig and public results only, and never names a
+// from the activity's Rules.Public and public results only, and never names a
 // participant except on a revealed quiz's leaderboard or poker votes.
 type liveDoc struct {
 	Session      liveSession          `json:"session"`

@@ -16,7 +16,7 @@ import (
 
 // results serves GET /api/activities/{id}/results: always to the
 // session owner and superusers, to anyone else only once the activity has
-// run (not draft) and its results are public by activity.ResultsPublic.
+// run (not draft) and its results are public (collections.Activity.ResultsPublic).
 func (a *api) results(e *core.RequestEvent) error {
 	act, err := c.FindActivity(e.App, e.Request.PathValue("id"))
 	if errors.Is(err, sql.ErrNoRows) {
