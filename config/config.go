@@ -43,6 +43,7 @@ const (
 	VarEncryptionKey     = "CONFLICTO_ENCRYPTION_KEY"
 	VarSuperuserEmail    = "CONFLICTO_SUPERUSER_EMAIL"
 	VarSuperuserPassword = "CONFLICTO_SUPERUSER_PASSWORD"
+	VarSuperuserReset    = "CONFLICTO_SUPERUSER_RESET"
 	VarAllowSignup       = "CONFLICTO_ALLOW_SIGNUP"
 	VarMaxParticipants   = "CONFLICTO_MAX_PARTICIPANTS"
 )
@@ -52,7 +53,7 @@ const (
 var Known = []string{
 	VarEnv, VarHTTP, VarDataDir, VarCORSOrigins, VarPublicURL, VarLogLevel,
 	VarLogFormat, VarEncryptionKey, VarSuperuserEmail, VarSuperuserPassword,
-	VarAllowSignup, VarMaxParticipants,
+	VarSuperuserReset, VarAllowSignup, VarMaxParticipants,
 }
 
 // Config is the whole of Conflicto's runtime configuration.
@@ -67,8 +68,11 @@ type Config struct {
 	EncryptionKey     string
 	SuperuserEmail    string
 	SuperuserPassword string
-	AllowSignup       bool
-	MaxParticipants   int
+	// SuperuserReset sets an existing superuser's password to
+	// SuperuserPassword at start; otherwise only a missing one is created.
+	SuperuserReset  bool
+	AllowSignup     bool
+	MaxParticipants int
 }
 
 // IsProduction reports whether the server runs in the production environment.
@@ -234,6 +238,17 @@ func Load(lookup func(string) (string, bool), environ []string, args []string) (
 		bad(VarSuperuserPassword, "is required when %s is set", VarSuperuserEmail)
 	case hasPassword:
 		bad(VarSuperuserEmail, "is required when %s is set", VarSuperuserPassword)
+	}
+
+	if v, ok := get(VarSuperuserReset); ok {
+		b, err := strconv.ParseBool(v)
+		switch {
+		case err != nil:
+			bad(VarSuperuserReset, "%q is not a boolean (expected true or false)", v)
+		case b && !hasEmail && !hasPassword:
+			bad(VarSuperuserReset, "is true but %s and %s are not set (nothing to reset to)", VarSuperuserEmail, VarSuperuserPassword)
+		}
+		cfg.SuperuserReset = b
 	}
 
 	if v, ok := get(VarAllowSignup); ok {

@@ -198,6 +198,21 @@ func TestLoad(t *testing.T) {
 			env:  map[string]string{config.VarAllowSignup: "true"},
 			want: func(c *config.Config) { c.AllowSignup = true },
 		},
+		// CONFLICTO_SUPERUSER_RESET
+		{
+			name: "superuser reset on request",
+			env: map[string]string{
+				config.VarSuperuserEmail: "ops@example.com", config.VarSuperuserPassword: "a-long-password",
+				config.VarSuperuserReset: "true",
+			},
+			want: func(c *config.Config) {
+				c.SuperuserEmail, c.SuperuserPassword, c.SuperuserReset = "ops@example.com", "a-long-password", true
+			},
+		},
+		{name: "superuser reset without a superuser", env: map[string]string{config.VarSuperuserReset: "true"}, wantProblems: []string{config.VarSuperuserReset}},
+		{name: "superuser reset off without a superuser", env: map[string]string{config.VarSuperuserReset: "false"}, want: func(*config.Config) {}},
+		{name: "superuser reset not a boolean", env: map[string]string{config.VarSuperuserReset: "please"}, wantProblems: []string{config.VarSuperuserReset}},
+
 		{name: "signup off explicitly", env: map[string]string{config.VarAllowSignup: "0"}, want: func(*config.Config) {}},
 		{name: "signup not a boolean", env: map[string]string{config.VarAllowSignup: "yes"}, wantProblems: []string{config.VarAllowSignup}},
 

@@ -28,11 +28,11 @@ func registerAuth(app core.App, cfg config.Config, logger *slog.Logger) {
 			return err
 		}
 		if cfg.SuperuserEmail != "" {
-			created, err := EnsureSuperuser(e.App, cfg.SuperuserEmail, cfg.SuperuserPassword)
+			action, err := EnsureSuperuser(e.App, cfg.SuperuserEmail, cfg.SuperuserPassword, cfg.SuperuserReset)
 			if err != nil {
 				return err
 			}
-			logger.Info("superuser ensured", "email", cfg.SuperuserEmail, "created", created)
+			logSuperuser(logger, cfg.SuperuserEmail, action)
 		}
 		return e.Next()
 	})
@@ -59,32 +59,66 @@ func SyncSignupRule(app core.App, allow bool) error {
 	return nil
 }
 
-// EnsureSuperuser creates the superuser with email, or sets its password
-// when it exists with another one. It reports whether it created it.
-func EnsureSuperuser(app core.App, email, password string) (bool, error) {
+// SuperuserAction says what EnsureSuperuser did.
+type SuperuserAction string
+
+// What EnsureSuperuser can do.
+const (
+	// SuperuserCreated: no superuser had the email; one was created.
+	SuperuserCreated SuperuserAction = "created"
+	// SuperuserReset: it existed with another password, which was replaced
+	// because a reset was asked for.
+	SuperuserReset SuperuserAction = "password_reset"
+	// SuperuserKept: it existed and was left as it is (no reset asked for,
+	// or the password already matched).
+	SuperuserKept SuperuserAction = "kept"
+)
+
+// EnsureSuperuser creates the superuser with email when none has it. An
+// existing one keeps its password unless reset is true: a password rotated
+// in the dashboard must survive a restart, so the configured one replaces
+// it only when the operator asks (CONFLICTO_SUPERUSER_RESET=true).
+func EnsureSuperuser(app core.App, email, password string, reset bool) (SuperuserAction, error) {
 	record, err := app.FindAuthRecordByEmail(core.CollectionNameSuperusers, email)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		collection, err := app.FindCachedCollectionByNameOrId(core.CollectionNameSuperusers)
 		if err != nil {
-			return false, fmt.Errorf("find superusers collection: %w", err)
+			return "", fmt.Errorf("find superusers collection: %w", err)
 		}
 		record = core.NewRecord(collection)
 		record.SetEmail(email)
 		record.SetPassword(password)
 		if err := app.Save(record); err != nil {
-			return false, fmt.Errorf("create superuser: %w", err)
+			return "", fmt.Errorf("create superuser: %w", err)
 		}
-		return true, nil
+		return SuperuserCreated, nil
 	case err != nil:
-		return false, fmt.Errorf("find superuser: %w", err)
+		return "", fmt.Errorf("find superuser: %w", err)
 	}
-	if record.ValidatePassword(password) {
-		return false, nil
+	// Without a reset the password is not even compared: a bcrypt check
+	// costs a tenth of a second of every start for nothing.
+	if !reset || record.ValidatePassword(password) {
+		return SuperuserKept, nil
 	}
 	record.SetPassword(password)
 	if err := app.Save(record); err != nil {
-		return false, fmt.Errorf("update superuser password: %w", err)
+		return "", fmt.Errorf("reset superuser password: %w", err)
 	}
-	return false, nil
+	return SuperuserReset, nil
+}
+
+// logSuperuser says in the log what the start did to the superuser, so an
+// operator can tell a created account from a reset password, and knows how
+// to reset one.
+func logSuperuser(logger *slog.Logger, email string, action SuperuserAction) {
+	switch action {
+	case SuperuserCreated:
+		logger.Info("superuser created", "email", email)
+	case SuperuserReset:
+		logger.Warn("superuser password reset to "+config.VarSuperuserPassword, "email", email, "reason", config.VarSuperuserReset+"=true")
+	default:
+		logger.Info("superuser exists; password left as it is", "email", email,
+			"hint", "set "+config.VarSuperuserReset+"=true to reset it to "+config.VarSuperuserPassword)
+	}
 }
