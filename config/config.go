@@ -183,6 +183,10 @@ func Load(lookup func(string) (string, bool), environ []string, args []string) (
 
 	if v, ok := get(VarPublicURL); ok {
 		cfg.PublicURL = strings.TrimRight(v, "/")
+	} else if cfg.Env == EnvProduction {
+		// The default points join links and QR codes at localhost: no
+		// phone in the room could follow them.
+		bad(VarPublicURL, "is required in production (expected the URL participants open, such as https://live.example.com)")
 	}
 	if err := checkPublicURL(cfg.PublicURL); err != nil {
 		bad(VarPublicURL, "%v (expected an absolute http(s) URL such as https://live.example.com)", err)

@@ -45,6 +45,7 @@ func production() map[string]string {
 		config.VarEnv:           config.EnvProduction,
 		config.VarCORSOrigins:   "https://live.example.com",
 		config.VarEncryptionKey: key32,
+		config.VarPublicURL:     "https://live.example.com",
 	}
 }
 
@@ -53,6 +54,7 @@ func productionConfig(c *config.Config) {
 	c.LogFormat = config.LogFormatJSON
 	c.CORSOrigins = []string{"https://live.example.com"}
 	c.EncryptionKey = key32
+	c.PublicURL = "https://live.example.com"
 }
 
 func with(env map[string]string, kv ...string) map[string]string {
@@ -228,9 +230,9 @@ func TestLoad(t *testing.T) {
 
 		// production rules
 		{
-			name:         "production needs explicit origins and an encryption key",
+			name:         "production needs explicit origins, an encryption key and the public URL",
 			env:          map[string]string{config.VarEnv: "production"},
-			wantProblems: []string{config.VarCORSOrigins, config.VarEncryptionKey},
+			wantProblems: []string{config.VarCORSOrigins, config.VarPublicURL, config.VarEncryptionKey},
 		},
 		{
 			name:         "production refuses the wildcard origin",
