@@ -88,7 +88,7 @@ func checkBody(e *core.RequestEvent) error {
 		return apiErr
 	}
 	if strict {
-		if apiErr := checkRecordBody(trimmed, collection); apiErr != nil {
+		if apiErr := checkRecordBody(trimmed, collection, e.HasSuperuserAuth()); apiErr != nil {
 			return apiErr
 		}
 	}
@@ -124,7 +124,7 @@ func isBodyless(path string) bool {
 	return false
 }
 
-func checkRecordBody(body []byte, collection *core.Collection) error {
+func checkRecordBody(body []byte, collection *core.Collection, superuser bool) error {
 	if body[0] != '{' {
 		return apis.NewBadRequestError("The request body must be a JSON object.", nil)
 	}
@@ -136,6 +136,9 @@ func checkRecordBody(body []byte, collection *core.Collection) error {
 		kind, known := recordFieldKind(collection, name)
 		if !known {
 			return apierr.BadRequest(name, "unknown_field", fmt.Sprintf("Unknown field %q.", name))
+		}
+		if !superuser && serverOnly(collection, name) {
+			return apierr.BadRequest(name, "read_only", fmt.Sprintf("The %s field is set by the server.", name))
 		}
 		if problem := checkKind(kind, raw); problem != "" {
 			return apierr.BadRequest(name, "invalid_type", fmt.Sprintf("The %s field %s.", name, problem))
