@@ -20,8 +20,8 @@ import (
 var serverBlocklist = []string{"fuck", "shit", "cunt", "nigger", "faggot"}
 
 // registerResponses binds the answer rules: value validation by type,
-// one answer per participant per activity, final quiz answers, the quiz
-// deadline and score, and the poker reset route.
+// one answer per participant per activity, final quiz answers, answers
+// closed by a reveal, the quiz deadline and score, and who sees the score.
 func registerResponses(app core.App, presence *presence.Writer) {
 	// The API rules check who answers; the model hooks below check the
 	// activity's state, so a refused answer gets a precise code.
@@ -93,6 +93,12 @@ func prepareResponse(app core.App, r, original *core.Record) error {
 	}
 	if err := activeActivityError(app, act); err != nil {
 		return err
+	}
+	// Revealed means answered: once the results are out (a quiz's right
+	// answer, the poker cards) a latecomer must not answer or change a card
+	// knowing them. A poker reset clears the reveal and reopens the round.
+	if act.Revealed() {
+		return apierr.Conflict(c.ResponseActivity, "revealed", "The answers are revealed; this question is closed.", nil)
 	}
 	var participantSession string
 	err = app.DB().Select(c.ParticipantSession).From(c.Participants).
