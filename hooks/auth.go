@@ -5,10 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	c "conflicto/collections"
 	"conflicto/config"
 )
 
@@ -27,6 +31,10 @@ func registerAuth(app core.App, cfg config.Config, logger *slog.Logger) {
 		if err := SyncSignupRule(e.App, cfg.AllowSignup); err != nil {
 			return err
 		}
+		e.Router.Bind(&hook.Handler[*core.RequestEvent]{
+			Id:   "conflictoParticipantMail",
+			Func: refuseParticipantMail,
+		})
 		if cfg.SuperuserEmail != "" {
 			action, err := EnsureSuperuser(e.App, cfg.SuperuserEmail, cfg.SuperuserPassword, cfg.SuperuserReset)
 			if err != nil {
@@ -36,6 +44,37 @@ func registerAuth(app core.App, cfg config.Config, logger *slog.Logger) {
 		}
 		return e.Next()
 	})
+}
+
+// participantMailActions are PocketBase's auth routes that send mail, or
+// confirm what such a mail carried. A participant has no mailbox of theirs
+// in Conflicto: with them a participant's token could make the server mail
+// any address (request-email-change), and an anonymous caller could have
+// it mail whatever address a participant record holds.
+var participantMailActions = map[string]bool{
+	"request-verification": true, "confirm-verification": true,
+	"request-password-reset": true, "confirm-password-reset": true,
+	"request-email-change": true, "confirm-email-change": true,
+	"request-otp": true,
+}
+
+// refuseParticipantMail answers 404 to the mail routes of the participants
+// collection (by name or id), before their handlers run: PocketBase's own
+// request hooks fire only once the record is found, so refusing there would
+// tell a caller which addresses exist.
+func refuseParticipantMail(e *core.RequestEvent) error {
+	rest, ok := strings.CutPrefix(e.Request.URL.Path, "/api/collections/")
+	if !ok || e.Request.Method != http.MethodPost {
+		return e.Next()
+	}
+	name, action, ok := strings.Cut(rest, "/")
+	if !ok || !participantMailActions[action] {
+		return e.Next()
+	}
+	if col, err := e.App.FindCachedCollectionByNameOrId(name); err == nil && col.Name == c.Participants {
+		return e.NotFoundError("Participants cannot receive mail.", nil)
+	}
+	return e.Next()
 }
 
 // SyncSignupRule opens (allow) or closes host self-registration: the

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	c "conflicto/collections"
 	"conflicto/config"
 	"conflicto/hooks"
 	"conflicto/logging"
@@ -290,5 +291,58 @@ func TestInstallerOnlyInDevelopment(t *testing.T) {
 			},
 		}
 		sc.Test(t)
+	}
+}
+
+// A participant cannot make the server send mail: not to an address of
+// their choosing through an email change, nor through verification or a
+// password reset of a participant that has an address. The routes answer
+// 404 before looking anything up, whether the address exists or not; the
+// hosts' own mail routes keep working.
+func TestParticipantsCannotSendMail(t *testing.T) {
+	w := newWorld(t, config.Default())
+	defer w.app.Cleanup()
+	// Only a superuser can give a participant an address; do so, so that
+	// the record-finding routes have something to find.
+	w.ada.SetEmail("ada@example.com")
+	if err := w.app.Save(w.ada); err != nil {
+		t.Fatal(err)
+	}
+	participants, err := w.app.FindCollectionByNameOrId(c.Participants)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := startServer(t, w.app)
+	ada := w.headers(t, actorParticipant)["Authorization"]
+
+	scenarios := []struct {
+		path, body, auth string
+		status           int
+	}{
+		{"/api/collections/participants/request-email-change", `{"newEmail":"victim@example.com"}`, ada, 404},
+		{"/api/collections/" + participants.Id + "/request-email-change", `{"newEmail":"victim@example.com"}`, ada, 404},
+		{"/api/collections/participants/confirm-email-change", `{"token":"x","password":"y"}`, "", 404},
+		{"/api/collections/participants/request-verification", `{"email":"ada@example.com"}`, "", 404},
+		{"/api/collections/participants/request-verification", `{"email":"nobody@example.com"}`, "", 404},
+		{"/api/collections/participants/confirm-verification", `{"token":"x"}`, "", 404},
+		{"/api/collections/participants/request-password-reset", `{"email":"ada@example.com"}`, "", 404},
+		{"/api/collections/participants/confirm-password-reset", `{"token":"x","password":"1234567890","passwordConfirm":"1234567890"}`, "", 404},
+		{"/api/collections/participants/request-otp", `{"email":"ada@example.com"}`, "", 404},
+		// The hosts' routes are PocketBase's as ever.
+		{"/api/collections/users/request-password-reset", `{"email":"a@example.com"}`, "", 204},
+	}
+	for _, s := range scenarios {
+		res := postJSON(t, srv.URL+s.path, s.body, s.auth)
+		if res.status != s.status {
+			t.Errorf("POST %s: %d %s, want %d", s.path, res.status, res.body, s.status)
+		}
+	}
+	// The email change sends its mail before answering: none went out.
+	for _, m := range w.app.TestMailer.Messages() {
+		for _, to := range m.To {
+			if to.Address != "a@example.com" {
+				t.Errorf("mail sent to %s", to.Address)
+			}
+		}
 	}
 }
