@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -46,6 +47,7 @@ const (
 	VarSuperuserReset    = "CONFLICTO_SUPERUSER_RESET"
 	VarAllowSignup       = "CONFLICTO_ALLOW_SIGNUP"
 	VarMaxParticipants   = "CONFLICTO_MAX_PARTICIPANTS"
+	VarParticipantGrace  = "CONFLICTO_PARTICIPANT_GRACE"
 )
 
 // Known lists every variable Conflicto reads; anything else with the
@@ -53,8 +55,12 @@ const (
 var Known = []string{
 	VarEnv, VarHTTP, VarDataDir, VarCORSOrigins, VarPublicURL, VarLogLevel,
 	VarLogFormat, VarEncryptionKey, VarSuperuserEmail, VarSuperuserPassword,
-	VarSuperuserReset, VarAllowSignup, VarMaxParticipants,
+	VarSuperuserReset, VarAllowSignup, VarMaxParticipants, VarParticipantGrace,
 }
+
+// maxParticipantGrace bounds CONFLICTO_PARTICIPANT_GRACE: a token of an
+// ended session is for looking at the results, not for the next week.
+const maxParticipantGrace = 7 * 24 * time.Hour
 
 // Config is the whole of Conflicto's runtime configuration.
 type Config struct {
@@ -73,6 +79,9 @@ type Config struct {
 	SuperuserReset  bool
 	AllowSignup     bool
 	MaxParticipants int
+	// ParticipantGrace is how long a participant's token keeps working
+	// after their session is completed (the results screen), 0 to 7 days.
+	ParticipantGrace time.Duration
 }
 
 // IsProduction reports whether the server runs in the production environment.
@@ -82,14 +91,15 @@ func (c Config) IsProduction() bool { return c.Env == EnvProduction }
 // development environment. Tests start from it.
 func Default() Config {
 	return Config{
-		Env:             EnvDevelopment,
-		HTTP:            "127.0.0.1:8090",
-		DataDir:         "./pb_data",
-		CORSOrigins:     []string{"*"},
-		PublicURL:       "http://localhost:8090",
-		LogLevel:        slog.LevelInfo,
-		LogFormat:       LogFormatText,
-		MaxParticipants: 10000,
+		Env:              EnvDevelopment,
+		HTTP:             "127.0.0.1:8090",
+		DataDir:          "./pb_data",
+		CORSOrigins:      []string{"*"},
+		PublicURL:        "http://localhost:8090",
+		LogLevel:         slog.LevelInfo,
+		LogFormat:        LogFormatText,
+		MaxParticipants:  10000,
+		ParticipantGrace: time.Hour,
 	}
 }
 
@@ -269,6 +279,15 @@ func Load(lookup func(string) (string, bool), environ []string, args []string) (
 			bad(VarMaxParticipants, "%q is not a whole number between 1 and 1000000", v)
 		} else {
 			cfg.MaxParticipants = n
+		}
+	}
+
+	if v, ok := get(VarParticipantGrace); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > maxParticipantGrace {
+			bad(VarParticipantGrace, "%q is not a duration between 0s and %s (expected e.g. 1h or 30m)", v, maxParticipantGrace)
+		} else {
+			cfg.ParticipantGrace = d
 		}
 	}
 

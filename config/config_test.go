@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"conflicto/config"
 )
@@ -227,6 +228,21 @@ func TestLoad(t *testing.T) {
 		{name: "participant cap zero", env: map[string]string{config.VarMaxParticipants: "0"}, wantProblems: []string{config.VarMaxParticipants}},
 		{name: "participant cap too large", env: map[string]string{config.VarMaxParticipants: "1000001"}, wantProblems: []string{config.VarMaxParticipants}},
 		{name: "participant cap not a number", env: map[string]string{config.VarMaxParticipants: "lots"}, wantProblems: []string{config.VarMaxParticipants}},
+
+		// CONFLICTO_PARTICIPANT_GRACE
+		{
+			name: "participant grace",
+			env:  map[string]string{config.VarParticipantGrace: "30m"},
+			want: func(c *config.Config) { c.ParticipantGrace = 30 * time.Minute },
+		},
+		{
+			name: "no participant grace",
+			env:  map[string]string{config.VarParticipantGrace: "0s"},
+			want: func(c *config.Config) { c.ParticipantGrace = 0 },
+		},
+		{name: "participant grace negative", env: map[string]string{config.VarParticipantGrace: "-1h"}, wantProblems: []string{config.VarParticipantGrace}},
+		{name: "participant grace too long", env: map[string]string{config.VarParticipantGrace: "169h"}, wantProblems: []string{config.VarParticipantGrace}},
+		{name: "participant grace without a unit", env: map[string]string{config.VarParticipantGrace: "60"}, wantProblems: []string{config.VarParticipantGrace}},
 
 		// production rules
 		{

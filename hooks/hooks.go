@@ -1,6 +1,7 @@
 // Package hooks holds Conflicto's record rules: the OnRecord* hooks of
 // sessions, activities (and their order), participants (and nicknames) and
-// responses, plus the start-up sync of the superuser and the sign-up rule.
+// responses, plus the start-up sync of the superuser and the sign-up rule,
+// and the rules of the participants' tokens and auth routes.
 // They run on every save path — REST, batch, the dashboard, Go code — so the
 // rules hold whoever writes. One file per collection, each with an
 // unexported register function that Register calls.
@@ -19,6 +20,7 @@ import (
 // (stdout); p records the participants' signs of life.
 func Register(app core.App, cfg config.Config, logger *slog.Logger, p *presence.Writer) {
 	registerAuth(app, cfg, logger)
+	registerParticipantTokens(app, cfg)
 	registerSessions(app, cfg)
 	registerActivities(app)
 	registerParticipants(app, p)
