@@ -21,6 +21,7 @@ import (
 // (stdout); public holds the static files served at / (nil for none).
 func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS) {
 	registerRequestLog(app, logger)
+	registerBodyLimits(app)
 	registerStrictBodies(app)
 	registerLifecycle(app)
 	registerRealtimeClients(app)
