@@ -17,7 +17,13 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/conflicto /conflicto
 COPY --from=build --chown=65532:65532 /out/pb_data /pb_data
 USER 65532:65532
-ENV CONFLICTO_HTTP=0.0.0.0:8090 \
+# Production by default: the server then refuses to start, naming each
+# missing setting (CONFLICTO_CORS_ORIGINS, CONFLICTO_PUBLIC_URL,
+# CONFLICTO_ENCRYPTION_KEY), rather than run with CORS * and no encryption
+# key, and it never prints PocketBase's superuser-installer link to the
+# logs. Set CONFLICTO_ENV=development to try the image on a laptop.
+ENV CONFLICTO_ENV=production \
+    CONFLICTO_HTTP=0.0.0.0:8090 \
     CONFLICTO_DATA_DIR=/pb_data \
     CONFLICTO_LOG_FORMAT=json
 VOLUME ["/pb_data"]

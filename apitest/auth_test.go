@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	c "conflicto/collections"
 	"conflicto/config"
 	"conflicto/logging"
 	"conflicto/server"
@@ -29,23 +30,28 @@ func TestEnsureSuperuser(t *testing.T) {
 	defer app.Cleanup()
 
 	steps := []struct {
-		name        string
-		password    string
-		wantCreated bool
+		name     string
+		password string
+		reset    bool
+		action   server.SuperuserAction
+		works    string // the password that logs in afterwards
 	}{
-		{"first start creates it", oldPassword, true},
-		{"same password: found, not created", oldPassword, false},
-		{"another password replaces the old one", newPassword, false},
+		{"first start creates it", oldPassword, false, server.SuperuserCreated, oldPassword},
+		{"same password: kept", oldPassword, false, server.SuperuserKept, oldPassword},
+		// A password rotated in the dashboard survives a restart.
+		{"another password without a reset: kept", newPassword, false, server.SuperuserKept, oldPassword},
+		{"another password with a reset replaces it", newPassword, true, server.SuperuserReset, newPassword},
+		{"a reset to the same password: kept", newPassword, true, server.SuperuserKept, newPassword},
 	}
 	for _, s := range steps {
-		created, err := server.EnsureSuperuser(app, opsEmail, s.password)
+		action, err := server.EnsureSuperuser(app, opsEmail, s.password, s.reset)
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
-		if created != s.wantCreated {
-			t.Fatalf("%s: created = %v, want %v", s.name, created, s.wantCreated)
+		if action != s.action {
+			t.Fatalf("%s: action = %q, want %q", s.name, action, s.action)
 		}
-		checkSuperuserPassword(t, app, s.password)
+		checkSuperuserPassword(t, app, s.works)
 	}
 	checkSuperuserPasswordFails(t, app, oldPassword)
 
@@ -58,15 +64,19 @@ func TestEnsureSuperuser(t *testing.T) {
 	}
 }
 
-// TestSuperuserBootstrapOnRestart starts the server twice on the same data
-// dir, the second time with another CONFLICTO_SUPERUSER_PASSWORD.
+// TestSuperuserBootstrapOnRestart starts the server three times on the same
+// data dir: first to create the superuser, then with another
+// CONFLICTO_SUPERUSER_PASSWORD (a rotation made in the dashboard must not be
+// undone by a restart), then with CONFLICTO_SUPERUSER_RESET=true. Each start
+// says in the log what it did, never the password.
 func TestSuperuserBootstrapOnRestart(t *testing.T) {
 	t.Parallel()
 
 	cfg := config.Default()
 	cfg.SuperuserEmail, cfg.SuperuserPassword = opsEmail, oldPassword
 	logs := &logBuffer{}
-	first := newTestAppWithLogger(t, cfg, logging.New(logs, slog.LevelInfo, config.LogFormatJSON))
+	logger := logging.New(logs, slog.LevelInfo, config.LogFormatJSON)
+	app := newTestAppWithLogger(t, cfg, logger)
 
 	login := func(name, password string, status int) tests.ApiScenario {
 		want := `"status":400`
@@ -83,36 +93,51 @@ func TestSuperuserBootstrapOnRestart(t *testing.T) {
 			DisableTestAppCleanup: true,
 		}
 	}
-
-	s := login("first start: the configured password works", oldPassword, http.StatusOK)
-	s.TestAppFactory = func(testing.TB) *tests.TestApp { return first }
-	s.Test(t)
-
-	logs.Lines(t) // each line is JSON
-	if text := logs.String(); !strings.Contains(text, `"msg":"superuser ensured"`) || strings.Contains(text, oldPassword) {
-		t.Fatalf("want a superuser line without the password, got:\n%s", text)
+	// restart stops app and starts another on a copy of its data with cfg.
+	restart := func(cfg config.Config) {
+		if err := app.ClearBootstrap(); err != nil {
+			t.Fatalf("stop the app: %v", err)
+		}
+		next, err := tests.NewTestApp(app.DataDir())
+		app.Cleanup()
+		if err != nil {
+			t.Fatalf("restart: %v", err)
+		}
+		wire.App(next, cfg, logger, nil)
+		app = next
 	}
+	defer func() { app.Cleanup() }()
 
-	// Restart: the second app opens a copy of the first one's data.
-	if err := first.ClearBootstrap(); err != nil {
-		t.Fatalf("stop the first app: %v", err)
+	steps := []struct {
+		name         string
+		password     string
+		reset        bool
+		works, fails string
+		log          string
+	}{
+		{"first start creates it", oldPassword, false, oldPassword, newPassword, `"msg":"superuser created"`},
+		{"another password, no reset: kept", newPassword, false, oldPassword, newPassword, `"msg":"superuser exists; password left as it is"`},
+		{"another password with a reset", newPassword, true, newPassword, oldPassword, `"msg":"superuser password reset to CONFLICTO_SUPERUSER_PASSWORD"`},
 	}
-	cfg.SuperuserPassword = newPassword
-	second, err := tests.NewTestApp(first.DataDir())
-	first.Cleanup()
-	if err != nil {
-		t.Fatalf("restart: %v", err)
-	}
-	defer second.Cleanup()
-	wire.App(second, cfg, logging.New(logs, slog.LevelInfo, config.LogFormatJSON), nil)
+	for i, step := range steps {
+		logs.Reset()
+		if i > 0 {
+			cfg.SuperuserPassword, cfg.SuperuserReset = step.password, step.reset
+			restart(cfg)
+		}
+		// One scenario per app: each builds a router whose OnServe hooks stay bound.
+		s := login(step.name, step.works, http.StatusOK)
+		s.TestAppFactory = func(testing.TB) *tests.TestApp { return app }
+		s.AfterTestFunc = func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+			checkSuperuserPasswordFails(t, app, step.fails)
+		}
+		s.Test(t)
 
-	// One scenario per app: each builds a router whose OnServe hooks stay bound.
-	s = login("restart: the new password works", newPassword, http.StatusOK)
-	s.TestAppFactory = func(testing.TB) *tests.TestApp { return second }
-	s.AfterTestFunc = func(t testing.TB, app *tests.TestApp, _ *http.Response) {
-		checkSuperuserPasswordFails(t, app, oldPassword)
+		logs.Lines(t) // each line is JSON
+		if text := logs.String(); !strings.Contains(text, step.log) || strings.Contains(text, oldPassword) || strings.Contains(text, newPassword) {
+			t.Fatalf("%s: want a line with %s and no password, got:\n%s", step.name, step.log, text)
+		}
 	}
-	s.Test(t)
 }
 
 func TestSignup(t *testing.T) {
@@ -266,5 +291,58 @@ func TestInstallerOnlyInDevelopment(t *testing.T) {
 			},
 		}
 		sc.Test(t)
+	}
+}
+
+// A participant cannot make the server send mail: not to an address of
+// their choosing through an email change, nor through verification or a
+// password reset of a participant that has an address. The routes answer
+// 404 before looking anything up, whether the address exists or not; the
+// hosts' own mail routes keep working.
+func TestParticipantsCannotSendMail(t *testing.T) {
+	w := newWorld(t, config.Default())
+	defer w.app.Cleanup()
+	// Only a superuser can give a participant an address; do so, so that
+	// the record-finding routes have something to find.
+	w.ada.SetEmail("ada@example.com")
+	if err := w.app.Save(w.ada); err != nil {
+		t.Fatal(err)
+	}
+	participants, err := w.app.FindCollectionByNameOrId(c.Participants)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := startServer(t, w.app)
+	ada := w.headers(t, actorParticipant)["Authorization"]
+
+	scenarios := []struct {
+		path, body, auth string
+		status           int
+	}{
+		{"/api/collections/participants/request-email-change", `{"newEmail":"victim@example.com"}`, ada, 404},
+		{"/api/collections/" + participants.Id + "/request-email-change", `{"newEmail":"victim@example.com"}`, ada, 404},
+		{"/api/collections/participants/confirm-email-change", `{"token":"x","password":"y"}`, "", 404},
+		{"/api/collections/participants/request-verification", `{"email":"ada@example.com"}`, "", 404},
+		{"/api/collections/participants/request-verification", `{"email":"nobody@example.com"}`, "", 404},
+		{"/api/collections/participants/confirm-verification", `{"token":"x"}`, "", 404},
+		{"/api/collections/participants/request-password-reset", `{"email":"ada@example.com"}`, "", 404},
+		{"/api/collections/participants/confirm-password-reset", `{"token":"x","password":"1234567890","passwordConfirm":"1234567890"}`, "", 404},
+		{"/api/collections/participants/request-otp", `{"email":"ada@example.com"}`, "", 404},
+		// The hosts' routes are PocketBase's as ever.
+		{"/api/collections/users/request-password-reset", `{"email":"a@example.com"}`, "", 204},
+	}
+	for _, s := range scenarios {
+		res := postJSON(t, srv.URL+s.path, s.body, s.auth)
+		if res.status != s.status {
+			t.Errorf("POST %s: %d %s, want %d", s.path, res.status, res.body, s.status)
+		}
+	}
+	// The email change sends its mail before answering: none went out.
+	for _, m := range w.app.TestMailer.Messages() {
+		for _, to := range m.To {
+			if to.Address != "a@example.com" {
+				t.Errorf("mail sent to %s", to.Address)
+			}
+		}
 	}
 }

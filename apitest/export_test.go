@@ -11,6 +11,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/tests"
 
+	c "conflicto/collections"
 	"conflicto/config"
 )
 
@@ -180,6 +181,38 @@ func TestExportCSV(t *testing.T) {
 			}
 			if rows[4][5] != `{"card":"8"}` {
 				t.Fatalf("poker row = %q", rows[4])
+			}
+		},
+	}).Test(t)
+}
+
+// A nickname or a title that a spreadsheet would run as a formula is
+// exported as text: the cell gets a leading quote and keeps its text.
+func TestExportCSVNeutralisesFormulas(t *testing.T) {
+	w := newWorld(t, config.Default())
+	evil := createParticipant(t, w.app, w.s1, `=cmd|' /C calc'!A0`)
+	poll := createActivity(t, w.app, w.s1, "poll", pollConfig)
+	poll.Set(c.ActivityTitle, "@SUM(1+1)")
+	if err := w.app.Save(poll); err != nil {
+		t.Fatal(err)
+	}
+	activate(t, w.app, poll)
+	saveResponse(t, w.app, poll, evil, `{"choices":[0]}`)
+	(&tests.ApiScenario{
+		Method:          http.MethodGet,
+		URL:             "/api/sessions/" + w.s1.Id + "/export?format=csv",
+		Headers:         w.headers(t, actorOwner),
+		ExpectedStatus:  200,
+		ExpectedContent: []string{"session_code"},
+		TestAppFactory:  w.factory,
+		AfterTestFunc: func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+			body, _ := io.ReadAll(res.Body)
+			rows, err := csv.NewReader(strings.NewReader(string(body))).ReadAll()
+			if err != nil || len(rows) != 2 {
+				t.Fatalf("csv: %v %q", err, body)
+			}
+			if title, nick := rows[1][3], rows[1][4]; title != "'@SUM(1+1)" || nick != `'=cmd|' /C calc'!A0` {
+				t.Fatalf("title %q, nickname %q: want both quoted, text kept", title, nick)
 			}
 		},
 	}).Test(t)

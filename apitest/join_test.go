@@ -46,6 +46,11 @@ func TestJoin(t *testing.T) {
 		{name: "nickname too long", body: `{"code":"CODE","nickname":"` + strings.Repeat("x", 25) + `"}`, status: 400, expected: []string{`"code":"nickname_length"`}},
 		{name: "nickname 24 characters", body: `{"code":"CODE","nickname":"` + strings.Repeat("x", 24) + `"}`, status: 200, expected: []string{`"token":"`}},
 		{name: "nickname empty after normalisation", body: `{"code":"CODE","nickname":" \u200b "}`, status: 400, expected: []string{`"code":"nickname_length"`}},
+		{name: "nickname of braille blanks", body: `{"code":"CODE","nickname":"\u2800\u2800"}`, status: 400,
+			expected: []string{`"code":"nickname_invalid"`, `"message":"Nickname must have at least one visible character."`}},
+		{name: "nickname of a lone combining mark", body: `{"code":"CODE","nickname":"\u0301"}`, status: 400, expected: []string{`"code":"nickname_invalid"`}},
+		{name: "emoji family stays one", body: `{"code":"CODE","nickname":"\ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67"}`, status: 200,
+			expected: []string{"\"nickname\":\"\U0001F468\u200d\U0001F469\u200d\U0001F467\""}},
 		{name: "session max_participants reached", status: 409, body: `{"code":"CODE","nickname":"Grace"}`,
 			prepare: func(t testing.TB, w *world) {
 				w.s1.Set(c.SessionMaxParticipants, 2)

@@ -265,7 +265,7 @@ func checkRequestLine(t testing.TB, line map[string]any, want wantLine) {
 // superuserToken creates a superuser in app and returns an auth token for it.
 func superuserToken(t testing.TB, app core.App) string {
 	t.Helper()
-	if _, err := server.EnsureSuperuser(app, "ops@example.com", "a-long-password"); err != nil {
+	if _, err := server.EnsureSuperuser(app, "ops@example.com", "a-long-password", false); err != nil {
 		t.Fatalf("create superuser: %v", err)
 	}
 	record, err := app.FindAuthRecordByEmail(core.CollectionNameSuperusers, "ops@example.com")

@@ -120,6 +120,12 @@ func TestResponseCreate(t *testing.T) {
 		{name: "wordcloud server-blocked word", typ: "wordcloud", config: cloudConfig, actor: actorParticipant,
 			body: `{"activity":"ACT","participant":"ME","value":{"words":["SHIT"]}}`, status: 400,
 			expected: []string{`"code":"word_blocked"`}},
+		{name: "wordcloud server-blocked word with a cyrillic letter", typ: "wordcloud", config: cloudConfig, actor: actorParticipant,
+			body: `{"activity":"ACT","participant":"ME","value":{"words":["fu\u0441k"]}}`, status: 400,
+			expected: []string{`"code":"word_blocked"`}},
+		{name: "wordcloud server-blocked word spaced out", typ: "wordcloud", config: cloudConfig, actor: actorParticipant,
+			body: `{"activity":"ACT","participant":"ME","value":{"words":["f u c k"]}}`, status: 400,
+			expected: []string{`"code":"word_blocked"`}},
 		{name: "wordcloud too many words", typ: "wordcloud", config: cloudConfig, actor: actorParticipant,
 			body: `{"activity":"ACT","participant":"ME","value":{"words":["a","b","c"]}}`, status: 400,
 			expected: []string{`"code":"too_many_words"`}},
@@ -393,6 +399,61 @@ func TestQuizScoreHiddenFromParticipantUntilReveal(t *testing.T) {
 				scenario.NotExpectedContent = []string{`"score"`}
 			}
 			scenario.Test(t)
+		})
+	}
+}
+
+// A reveal closes the question for every type: after it a latecomer cannot
+// answer (and score) a quiz, nor change a poker card or a poll choice. A
+// poker reset reopens the round.
+func TestRevealClosesAnswers(t *testing.T) {
+	scenarios := []struct {
+		typ, cfg, first, late, change string
+	}{
+		{"quiz", quizConfig, `{"choice":1}`, `{"choice":2}`, ""},
+		{"poker", pokerConfig, `{"card":"3"}`, `{"card":"5"}`, `{"card":"8"}`},
+		{"poll", pollConfig, `{"choices":[0]}`, `{"choices":[1]}`, `{"choices":[2]}`},
+		{"wordcloud", cloudConfig, `{"words":["go"]}`, `{"words":["rust"]}`, `{"words":["zig"]}`},
+	}
+	for _, s := range scenarios {
+		t.Run(s.typ, func(t *testing.T) {
+			w := newWorld(t, config.Default())
+			defer w.app.Cleanup()
+			act := createActivity(t, w.app, w.s1, s.typ, s.cfg)
+			activate(t, w.app, act)
+			mine := saveResponse(t, w.app, act, w.ada, s.first)
+			reveal(t, w.app, act, true)
+			srv := startServer(t, w.app)
+			records := srv.URL + "/api/collections/responses/records"
+			closed := errCode("activity", "revealed")
+
+			late := fmt.Sprintf(`{"activity":%q,"participant":%q,"value":%s}`, act.Id, w.bob.Id, s.late)
+			res := postJSON(t, records, late, w.headers(t, actorParticipant2)["Authorization"])
+			if res.status != 409 || !strings.Contains(string(res.body), closed) {
+				t.Fatalf("late answer: %d %s, want 409 activity revealed", res.status, res.body)
+			}
+			if s.change != "" {
+				res = doJSON(t, "PATCH", records+"/"+mine.Id, `{"value":`+s.change+`}`, w.headers(t, actorParticipant)["Authorization"])
+				if res.status != 409 || !strings.Contains(string(res.body), closed) {
+					t.Fatalf("changed answer: %d %s, want 409 activity revealed", res.status, res.body)
+				}
+			}
+			if n, _ := w.app.CountRecords(c.Responses); n != 1 {
+				t.Fatalf("%d responses stored, want 1", n)
+			}
+			if got := refetch(t, w.app, mine).GetString(c.ResponseValue); got != s.first {
+				t.Fatalf("stored answer = %s, want %s", got, s.first)
+			}
+			if s.typ != "poker" {
+				return
+			}
+			res = postJSON(t, srv.URL+"/api/activities/"+act.Id+"/reset", "", w.headers(t, actorOwner)["Authorization"])
+			if res.status != 200 {
+				t.Fatalf("reset: %d %s", res.status, res.body)
+			}
+			if res = postJSON(t, records, late, w.headers(t, actorParticipant2)["Authorization"]); res.status != 200 {
+				t.Fatalf("answer after a reset: %d %s, want 200", res.status, res.body)
+			}
 		})
 	}
 }

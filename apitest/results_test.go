@@ -13,7 +13,9 @@ import (
 func TestResultsAccess(t *testing.T) {
 	const hiddenPoll = `{"options":["Yes","No"],"live_results":false}`
 	everyone := map[string]int{}
-	ownerOnly := map[string]int{actorAnonymous: 403, actorParticipant: 403, actorOutsider: 403, actorOtherHost: 403}
+	// Results that are not public are not found: a stranger cannot tell
+	// an existing activity from an unknown id (TestResultsUnknownActivity).
+	ownerOnly := map[string]int{actorAnonymous: 404, actorParticipant: 404, actorOutsider: 404, actorOtherHost: 404}
 	scenarios := []struct {
 		name   string
 		typ    string
@@ -100,7 +102,7 @@ func TestResultsAccess(t *testing.T) {
 					sc.ExpectedContent = append([]string{`"activity":"` + act.Id + `"`}, s.expected...)
 					sc.NotExpectedContent = s.notExpected
 				} else {
-					sc.ExpectedContent = []string{`"status":403`}
+					sc.ExpectedContent = []string{`"status":404`, `"message":"No activity has this id."`}
 					sc.NotExpectedContent = []string{`"counts"`, `"voters"`, `"correct"`}
 				}
 				sc.Test(t)

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -43,8 +44,10 @@ const (
 	VarEncryptionKey     = "CONFLICTO_ENCRYPTION_KEY"
 	VarSuperuserEmail    = "CONFLICTO_SUPERUSER_EMAIL"
 	VarSuperuserPassword = "CONFLICTO_SUPERUSER_PASSWORD"
+	VarSuperuserReset    = "CONFLICTO_SUPERUSER_RESET"
 	VarAllowSignup       = "CONFLICTO_ALLOW_SIGNUP"
 	VarMaxParticipants   = "CONFLICTO_MAX_PARTICIPANTS"
+	VarParticipantGrace  = "CONFLICTO_PARTICIPANT_GRACE"
 )
 
 // Known lists every variable Conflicto reads; anything else with the
@@ -52,8 +55,12 @@ const (
 var Known = []string{
 	VarEnv, VarHTTP, VarDataDir, VarCORSOrigins, VarPublicURL, VarLogLevel,
 	VarLogFormat, VarEncryptionKey, VarSuperuserEmail, VarSuperuserPassword,
-	VarAllowSignup, VarMaxParticipants,
+	VarSuperuserReset, VarAllowSignup, VarMaxParticipants, VarParticipantGrace,
 }
+
+// maxParticipantGrace bounds CONFLICTO_PARTICIPANT_GRACE: a token of an
+// ended session is for looking at the results, not for the next week.
+const maxParticipantGrace = 7 * 24 * time.Hour
 
 // Config is the whole of Conflicto's runtime configuration.
 type Config struct {
@@ -67,8 +74,14 @@ type Config struct {
 	EncryptionKey     string
 	SuperuserEmail    string
 	SuperuserPassword string
-	AllowSignup       bool
-	MaxParticipants   int
+	// SuperuserReset sets an existing superuser's password to
+	// SuperuserPassword at start; otherwise only a missing one is created.
+	SuperuserReset  bool
+	AllowSignup     bool
+	MaxParticipants int
+	// ParticipantGrace is how long a participant's token keeps working
+	// after their session is completed (the results screen), 0 to 7 days.
+	ParticipantGrace time.Duration
 }
 
 // IsProduction reports whether the server runs in the production environment.
@@ -78,14 +91,15 @@ func (c Config) IsProduction() bool { return c.Env == EnvProduction }
 // development environment. Tests start from it.
 func Default() Config {
 	return Config{
-		Env:             EnvDevelopment,
-		HTTP:            "127.0.0.1:8090",
-		DataDir:         "./pb_data",
-		CORSOrigins:     []string{"*"},
-		PublicURL:       "http://localhost:8090",
-		LogLevel:        slog.LevelInfo,
-		LogFormat:       LogFormatText,
-		MaxParticipants: 10000,
+		Env:              EnvDevelopment,
+		HTTP:             "127.0.0.1:8090",
+		DataDir:          "./pb_data",
+		CORSOrigins:      []string{"*"},
+		PublicURL:        "http://localhost:8090",
+		LogLevel:         slog.LevelInfo,
+		LogFormat:        LogFormatText,
+		MaxParticipants:  10000,
+		ParticipantGrace: time.Hour,
 	}
 }
 
@@ -179,6 +193,10 @@ func Load(lookup func(string) (string, bool), environ []string, args []string) (
 
 	if v, ok := get(VarPublicURL); ok {
 		cfg.PublicURL = strings.TrimRight(v, "/")
+	} else if cfg.Env == EnvProduction {
+		// The default points join links and QR codes at localhost: no
+		// phone in the room could follow them.
+		bad(VarPublicURL, "is required in production (expected the URL participants open, such as https://live.example.com)")
 	}
 	if err := checkPublicURL(cfg.PublicURL); err != nil {
 		bad(VarPublicURL, "%v (expected an absolute http(s) URL such as https://live.example.com)", err)
@@ -236,6 +254,17 @@ func Load(lookup func(string) (string, bool), environ []string, args []string) (
 		bad(VarSuperuserEmail, "is required when %s is set", VarSuperuserPassword)
 	}
 
+	if v, ok := get(VarSuperuserReset); ok {
+		b, err := strconv.ParseBool(v)
+		switch {
+		case err != nil:
+			bad(VarSuperuserReset, "%q is not a boolean (expected true or false)", v)
+		case b && !hasEmail && !hasPassword:
+			bad(VarSuperuserReset, "is true but %s and %s are not set (nothing to reset to)", VarSuperuserEmail, VarSuperuserPassword)
+		}
+		cfg.SuperuserReset = b
+	}
+
 	if v, ok := get(VarAllowSignup); ok {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -250,6 +279,15 @@ func Load(lookup func(string) (string, bool), environ []string, args []string) (
 			bad(VarMaxParticipants, "%q is not a whole number between 1 and 1000000", v)
 		} else {
 			cfg.MaxParticipants = n
+		}
+	}
+
+	if v, ok := get(VarParticipantGrace); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > maxParticipantGrace {
+			bad(VarParticipantGrace, "%q is not a duration between 0s and %s (expected e.g. 1h or 30m)", v, maxParticipantGrace)
+		} else {
+			cfg.ParticipantGrace = d
 		}
 	}
 

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"conflicto/config"
 )
@@ -45,6 +46,7 @@ func production() map[string]string {
 		config.VarEnv:           config.EnvProduction,
 		config.VarCORSOrigins:   "https://live.example.com",
 		config.VarEncryptionKey: key32,
+		config.VarPublicURL:     "https://live.example.com",
 	}
 }
 
@@ -53,6 +55,7 @@ func productionConfig(c *config.Config) {
 	c.LogFormat = config.LogFormatJSON
 	c.CORSOrigins = []string{"https://live.example.com"}
 	c.EncryptionKey = key32
+	c.PublicURL = "https://live.example.com"
 }
 
 func with(env map[string]string, kv ...string) map[string]string {
@@ -198,6 +201,21 @@ func TestLoad(t *testing.T) {
 			env:  map[string]string{config.VarAllowSignup: "true"},
 			want: func(c *config.Config) { c.AllowSignup = true },
 		},
+		// CONFLICTO_SUPERUSER_RESET
+		{
+			name: "superuser reset on request",
+			env: map[string]string{
+				config.VarSuperuserEmail: "ops@example.com", config.VarSuperuserPassword: "a-long-password",
+				config.VarSuperuserReset: "true",
+			},
+			want: func(c *config.Config) {
+				c.SuperuserEmail, c.SuperuserPassword, c.SuperuserReset = "ops@example.com", "a-long-password", true
+			},
+		},
+		{name: "superuser reset without a superuser", env: map[string]string{config.VarSuperuserReset: "true"}, wantProblems: []string{config.VarSuperuserReset}},
+		{name: "superuser reset off without a superuser", env: map[string]string{config.VarSuperuserReset: "false"}, want: func(*config.Config) {}},
+		{name: "superuser reset not a boolean", env: map[string]string{config.VarSuperuserReset: "please"}, wantProblems: []string{config.VarSuperuserReset}},
+
 		{name: "signup off explicitly", env: map[string]string{config.VarAllowSignup: "0"}, want: func(*config.Config) {}},
 		{name: "signup not a boolean", env: map[string]string{config.VarAllowSignup: "yes"}, wantProblems: []string{config.VarAllowSignup}},
 
@@ -211,11 +229,26 @@ func TestLoad(t *testing.T) {
 		{name: "participant cap too large", env: map[string]string{config.VarMaxParticipants: "1000001"}, wantProblems: []string{config.VarMaxParticipants}},
 		{name: "participant cap not a number", env: map[string]string{config.VarMaxParticipants: "lots"}, wantProblems: []string{config.VarMaxParticipants}},
 
+		// CONFLICTO_PARTICIPANT_GRACE
+		{
+			name: "participant grace",
+			env:  map[string]string{config.VarParticipantGrace: "30m"},
+			want: func(c *config.Config) { c.ParticipantGrace = 30 * time.Minute },
+		},
+		{
+			name: "no participant grace",
+			env:  map[string]string{config.VarParticipantGrace: "0s"},
+			want: func(c *config.Config) { c.ParticipantGrace = 0 },
+		},
+		{name: "participant grace negative", env: map[string]string{config.VarParticipantGrace: "-1h"}, wantProblems: []string{config.VarParticipantGrace}},
+		{name: "participant grace too long", env: map[string]string{config.VarParticipantGrace: "169h"}, wantProblems: []string{config.VarParticipantGrace}},
+		{name: "participant grace without a unit", env: map[string]string{config.VarParticipantGrace: "60"}, wantProblems: []string{config.VarParticipantGrace}},
+
 		// production rules
 		{
-			name:         "production needs explicit origins and an encryption key",
+			name:         "production needs explicit origins, an encryption key and the public URL",
 			env:          map[string]string{config.VarEnv: "production"},
-			wantProblems: []string{config.VarCORSOrigins, config.VarEncryptionKey},
+			wantProblems: []string{config.VarCORSOrigins, config.VarPublicURL, config.VarEncryptionKey},
 		},
 		{
 			name:         "production refuses the wildcard origin",

@@ -20,8 +20,9 @@ import (
 var serverBlocklist = []string{"fuck", "shit", "cunt", "nigger", "faggot"}
 
 // registerResponses binds the answer rules: value validation by type,
-// one answer per participant per activity, final quiz answers, the quiz
-// deadline and score (the poker reset route is in routes).
+// one answer per participant per activity, final quiz answers, answers
+// closed by a reveal, the quiz deadline and score, and who sees the score (the poker
+// reset route is in routes).
 func registerResponses(app core.App, presence *presence.Writer) {
 	// The API rules check who answers; the model hooks below check the
 	// activity's state, so a refused answer gets a precise code.
@@ -51,7 +52,7 @@ func registerResponses(app core.App, presence *presence.Writer) {
 		}
 		return e.Next()
 	})
-	app.OnRecordEnrich(c.Responses).BindFunc(hideUnrevealedScore)
+	app.OnRecordEnrich(c.Responses).BindFunc(showScore)
 }
 
 func alreadyAnswered() error {
@@ -94,6 +95,12 @@ func prepareResponse(app core.App, r, original *core.Record) error {
 	if err := activeActivityError(app, act); err != nil {
 		return err
 	}
+	// Revealed means answered: once the results are out (a quiz's right
+	// answer, the poker cards) a latecomer must not answer or change a card
+	// knowing them. A poker reset clears the reveal and reopens the round.
+	if act.Revealed() {
+		return apierr.Conflict(c.ResponseActivity, "revealed", "The answers are revealed; this question is closed.", nil)
+	}
 	var participantSession string
 	err = app.DB().Select(c.ParticipantSession).From(c.Participants).
 		Where(dbx.HashExp{"id": r.GetString(c.ResponseParticipant)}).Row(&participantSession)
@@ -128,22 +135,31 @@ func prepareResponse(app core.App, r, original *core.Record) error {
 	return nil
 }
 
-// hideUnrevealedScore keeps a quiz answer's score from its participant
-// until the quiz is revealed: a score above zero would tell them they were
-// right. It runs for REST responses and realtime messages alike.
-func hideUnrevealedScore(e *core.RecordEnrichEvent) error {
-	if e.RequestInfo == nil || e.RequestInfo.Auth == nil || e.RequestInfo.Auth.Collection().Name != c.Participants {
+// showScore decides who sees an answer's score. The field is hidden in the
+// schema (migrations/1764400000_response_score_hidden.go), so that no one
+// but a superuser can filter or sort on it; this shows it again to hosts
+// (the rules let them read only the answers of their own sessions) and to a
+// participant once their quiz is revealed: before that a score above zero
+// would tell them they were right. Superusers see every field anyway. It
+// runs for REST responses and realtime messages alike.
+func showScore(e *core.RecordEnrichEvent) error {
+	if e.RequestInfo == nil || e.RequestInfo.Auth == nil {
 		return e.Next()
 	}
-	// Two columns, not the whole activity: this runs for every answer.
-	var act struct {
-		Type     string `db:"type"`
-		Revealed bool   `db:"revealed"`
-	}
-	err := e.App.DB().Select(c.ActivityType, c.ActivityRevealed).From(c.Activities).
-		Where(dbx.HashExp{"id": e.Record.GetString(c.ResponseActivity)}).One(&act)
-	if err != nil || (activity.Type(act.Type).Scored() && !act.Revealed) {
-		e.Record.Hide(c.ResponseScore)
+	switch e.RequestInfo.Auth.Collection().Name {
+	case c.Users:
+		e.Record.Unhide(c.ResponseScore)
+	case c.Participants:
+		// Two columns, not the whole activity: this runs for every answer.
+		var act struct {
+			Type     string `db:"type"`
+			Revealed bool   `db:"revealed"`
+		}
+		err := e.App.DB().Select(c.ActivityType, c.ActivityRevealed).From(c.Activities).
+			Where(dbx.HashExp{"id": e.Record.GetString(c.ResponseActivity)}).One(&act)
+		if err == nil && (!activity.Type(act.Type).Scored() || act.Revealed) {
+			e.Record.Unhide(c.ResponseScore)
+		}
 	}
 	return e.Next()
 }

@@ -170,12 +170,16 @@ func runEvent(ctx, checkCtx context.Context, api *API, sse *http.Client, o *Opti
 	return run
 }
 
+// revealLead is how long before a round's end the host reveals its poll.
+// A reveal closes the poll, so the phones answer before it.
+func (st *eventState) revealLead() time.Duration { return min(st.o.Round/4, 3*time.Second) }
+
 // host runs the polls: each round it reveals the poll shortly before the
 // end, reads the results, then advances, timing the new activity's
 // arrival on the screens.
 func (st *eventState) host(ctx context.Context, start time.Time, tracker *Tracker, screens int) {
 	polls := st.fx.Polls
-	revealLead := min(st.o.Round/4, 3*time.Second)
+	revealLead := st.revealLead()
 	for r := 0; ; r++ {
 		cur := st.stage.get()
 		st.mu.Lock()
@@ -202,7 +206,8 @@ func (st *eventState) host(ctx context.Context, start time.Time, tracker *Tracke
 		want := polls[r+1]
 		// The new round is published once the advance returned, so nobody
 		// answers a poll before it is active; nobody answers the old one
-		// this late either (answers go ≥ 1 s before a round ends).
+		// this late either (answers go ≥ 1 s before the reveal, which
+		// closes the poll).
 		next := &round{index: r + 1, poll: want, ends: cur.ends.Add(st.o.Round), next: make(chan struct{})}
 		st.mu.Lock()
 		st.answers[want.ID] = map[string]int{}

@@ -48,8 +48,9 @@ func (st *eventState) participant(ctx context.Context, i int, arrival time.Time,
 		}
 		if pending == nil && !answered[cur.poll.ID] {
 			answered[cur.poll.ID] = true
-			// Answer at least 1 s before the round ends, or not at all.
-			window := min(time.Until(cur.ends)-time.Second, st.o.Round/2)
+			// Answer at least 1 s before the reveal (which closes the
+			// poll), or not at all.
+			window := min(time.Until(cur.ends)-st.revealLead()-time.Second, st.o.Round/2)
 			if window > 300*time.Millisecond && rng.Float64() < st.o.AnswerRate {
 				think := 300*time.Millisecond + time.Duration(rng.Float64()*float64(window-300*time.Millisecond))
 				pending, answerAt = cur, time.After(think)

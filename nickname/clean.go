@@ -30,8 +30,10 @@ var ErrEncoding = fmt.Errorf("%w: malformed UTF-8", ErrInvalid)
 // inner runs of whitespace collapsed to one space. Control characters and
 // malformed UTF-8 are errors, not silently dropped.
 //
-// Zero-width joiners are format characters, so a ZWJ emoji sequence such as
-// 👩‍💻 comes out as its parts (👩💻). The result of Clean is a fixed point:
+// Zero-width joiners are format characters too, but one that joins two
+// emoji (👩‍💻, 👨‍👩‍👧‍👦, 🏳️‍🌈) is kept: without it a family falls apart into
+// four people. Anywhere else (between letters, where it would hide inside
+// a name) it is removed. The result of Clean is a fixed point:
 // Clean(Clean(s)) == Clean(s).
 func Clean(s string) (string, error) {
 	if !utf8.ValidString(s) {
@@ -83,6 +85,29 @@ func classify(r rune) runeClass {
 	return classKeep
 }
 
+// zwj is the zero-width joiner, the glue of emoji sequences.
+const zwj = '\u200d'
+
+// joinsEmoji reports whether a zero-width joiner between prev (the last
+// character kept before it) and next (the one after it) belongs to an emoji
+// sequence. Emoji are symbols (So); before a joiner an emoji may carry a
+// skin tone (U+1F3FB–U+1F3FF) or the emoji presentation selector U+FE0F.
+// Go's unicode tables have no Extended_Pictographic property; So covers the
+// emoji that take part in ZWJ sequences.
+func joinsEmoji(prev, next rune) bool {
+	emojiEnd := unicode.Is(unicode.So, prev) || prev == '\ufe0f' || (prev >= 0x1f3fb && prev <= 0x1f3ff)
+	return emojiEnd && unicode.Is(unicode.So, next)
+}
+
+// nextRune is the rune of s at i, or -1 at its end.
+func nextRune(s string, i int) rune {
+	if i >= len(s) {
+		return -1
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return r
+}
+
 // scrub rejects control characters, drops format characters and collapses
 // whitespace. It reports whether anything changed and returns s itself when
 // nothing did.
@@ -94,9 +119,14 @@ func scrub(s string) (string, bool, error) {
 	var b strings.Builder
 	b.Grow(len(s))
 	pendingSpace := false
-	for _, r := range s {
+	prev := rune(-1) // the last rune written
+	for i, r := range s {
 		switch classify(r) {
 		case classDrop:
+			if r == zwj && !pendingSpace && joinsEmoji(prev, nextRune(s, i+len(string(zwj)))) {
+				b.WriteRune(r)
+				prev = r
+			}
 			continue
 		case classSpace:
 			pendingSpace = b.Len() > 0
@@ -107,6 +137,7 @@ func scrub(s string) (string, bool, error) {
 			pendingSpace = false
 		}
 		b.WriteRune(r)
+		prev = r
 	}
 	return b.String(), true, nil
 }
@@ -115,12 +146,17 @@ func scrub(s string) (string, bool, error) {
 func isScrubbed(s string) (bool, error) {
 	clean := true
 	afterSpace := true // a space at the start must go
-	for _, r := range s {
+	prev := rune(-1)
+	for i, r := range s {
 		switch classify(r) {
 		case classControl:
 			return false, ErrControl
 		case classDrop:
-			clean = false
+			// A kept joiner follows a kept emoji: prev is a character
+			// scrub keeps, or clean is false already.
+			if r != zwj || afterSpace || !joinsEmoji(prev, nextRune(s, i+len(string(zwj)))) {
+				clean = false
+			}
 		case classSpace:
 			if r != ' ' || afterSpace {
 				clean = false
@@ -129,6 +165,7 @@ func isScrubbed(s string) (bool, error) {
 		default:
 			afterSpace = false
 		}
+		prev = r
 	}
 	if s != "" && afterSpace {
 		clean = false // trailing space

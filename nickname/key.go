@@ -30,6 +30,10 @@ const maxKeyRounds = 8
 // "ΒΟΒ", "βοβ" and "Bob" all collide; folding first would turn Β into β,
 // whose skeleton is ß, and the key into "ssoss". The cost is some harmless
 // over-matching: Cyrillic "вера" collides with Latin "bepa".
+//
+// Zero-width joiners are left out of the key: an emoji sequence collides
+// with its parts ("👩‍💻" with "👩💻"), which look the same wherever the
+// sequence has no glyph of its own.
 func Key(display string) string {
 	for i := 0; i < len(display); i++ {
 		if display[i] >= utf8.RuneSelf {
@@ -72,6 +76,7 @@ var asciiKeys = sync.OnceValue(func() *[utf8.RuneSelf]string {
 })
 
 func unicodeKey(s string) string {
+	s = strings.ReplaceAll(s, string(zwj), "")
 	fold := cases.Fold()
 	for range maxKeyRounds {
 		t := keyRound(fold, s)

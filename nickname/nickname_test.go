@@ -48,7 +48,17 @@ var normalizeScenarios = []struct {
 	{"flag", "🇫🇷 Ada", "🇫🇷 Ada", nil},
 	{"skin tone", "👍🏽", "👍🏽", nil},
 	{"variation selector kept", "\u2764\ufe0f", "\u2764\ufe0f", nil},
-	{"ZWJ sequence falls apart", "👩\u200d💻", "👩💻", nil},
+	{"ZWJ sequence kept", "👩\u200d💻", "👩\u200d💻", nil},
+	{"ZWJ family kept", "👨\u200d👩\u200d👧\u200d👦", "👨\u200d👩\u200d👧\u200d👦", nil},
+	{"ZWJ after a presentation selector", "🏳\ufe0f\u200d🌈", "🏳\ufe0f\u200d🌈", nil},
+	{"ZWJ after a skin tone", "🧑🏽\u200d🚀 Ada", "🧑🏽\u200d🚀 Ada", nil},
+	{"ZWJ kept across a dropped character", "👩\u200b\u200d💻", "👩\u200d💻", nil},
+	{"ZWJ doubled", "👩\u200d\u200d💻", "👩\u200d💻", nil},
+	{"ZWJ between emoji and letter", "🦊\u200dAda", "🦊Ada", nil},
+	{"ZWJ between letter and emoji", "Ada\u200d🦊", "Ada🦊", nil},
+	{"ZWJ after a space", "Ada \u200d🦊", "Ada 🦊", nil},
+	{"ZWJ at the end", "🦊\u200d", "🦊", nil},
+	{"ZWJ at the start", "\u200d🦊", "🦊", nil},
 	{"24 characters", strings.Repeat("a", 24), strings.Repeat("a", 24), nil},
 	{"25 characters", strings.Repeat("a", 25), "", ErrLength},
 	{"24 two-byte characters", strings.Repeat("é", 24), strings.Repeat("é", 24), nil},
@@ -61,6 +71,16 @@ var normalizeScenarios = []struct {
 	{"whitespace only", " \u3000 ", "", ErrLength},
 	{"format only", "\u200b\u2066\u202e", "", ErrLength},
 	{"hangul filler only", "\u3164", "", ErrLength},
+	{"braille blank only", "\u2800", "", ErrInvisible},
+	{"braille blanks around a space", "\u2800 \u2800\u2800", "", ErrInvisible},
+	{"lone combining mark", "\u0301", "", ErrInvisible},
+	{"combining marks only", "\u0301\u0308\u20dd", "", ErrInvisible},
+	{"spacing acute", "\u00b4", "", ErrInvisible}, // NFKC: space + U+0301, trimmed
+	{"private use only", "\ue000\uf8ff", "", ErrInvisible},
+	{"null notehead", "\U0001d159", "", ErrInvisible},
+	{"braille blank with a letter", "\u2800A\u2800", "\u2800A\u2800", nil},
+	{"combining mark on a letter", "a\u0301", "á", nil},
+	{"braille dots", "\u2801", "\u2801", nil},
 	{"NUL", "\x00", "", ErrInvalid},
 	{"NUL inside", "Ada\x00", "", ErrInvalid},
 	{"tab", "Ada\tLovelace", "", ErrInvalid},
@@ -94,6 +114,7 @@ func TestCode(t *testing.T) {
 	}{
 		{"nil", nil, ""},
 		{"invalid", ErrInvalid, "nickname_invalid"},
+		{"invisible", ErrInvisible, "nickname_invalid"},
 		{"control", ErrControl, "nickname_invalid"},
 		{"encoding", ErrEncoding, "nickname_invalid"},
 		{"length", ErrLength, "nickname_length"},
@@ -123,6 +144,7 @@ func TestKey(t *testing.T) {
 		{"sharp s", []string{"Straße", "STRASSE", "strasse"}, true},
 		{"composed and decomposed", []string{"Zoë", "ZOË", "Zoe\u0308"}, true},
 		{"emoji", []string{"Ada 🦊", "ADA 🦊"}, true},
+		{"an emoji sequence and its parts", []string{"👩\u200d💻", "👩💻", "👩\u200b💻"}, true},
 		{"different names", []string{"Ada", "Adam"}, false},
 		{"diaeresis matters", []string{"Zoë", "Zoe"}, false},
 		{"capital I is i, not l", []string{"Ivan", "lvan"}, false},
@@ -266,9 +288,12 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("Normalize(%q) = %q has %d runes", in, n, count)
 		}
 		for _, r := range n {
-			if classify(r) != classKeep && r != ' ' {
+			if classify(r) != classKeep && r != ' ' && r != zwj {
 				t.Fatalf("Normalize(%q) = %q keeps %U", in, n, r)
 			}
+		}
+		if !Visible(n) {
+			t.Fatalf("Normalize(%q) = %q has no visible character", in, n)
 		}
 		k := Key(n)
 		if again, _ := Normalize(n); Key(again) != k {

@@ -21,7 +21,7 @@ func decodeJSON(e *core.RequestEvent, dst any) *router.ApiError {
 	// Read to the end, then rewind: PocketBase reads the body again for
 	// RequestInfo (EnrichRecord), and since 0.40 a body read to its end
 	// without a rewind answers EOF there.
-	body, err := io.ReadAll(http.MaxBytesReader(e.Response, e.Request.Body, 64<<10))
+	body, err := io.ReadAll(http.MaxBytesReader(e.Response, e.Request.Body, joinBodyLimit))
 	if rr, ok := e.Request.Body.(router.Rereader); ok {
 		rr.Reread()
 	}
@@ -60,4 +60,14 @@ func jsonKind(goKind string) string {
 	default:
 		return "number"
 	}
+}
+
+// bodyError is the 4xx for a body PocketBase could not read or decode:
+// 413 over the route's limit, 400 otherwise.
+func bodyError(err error) *router.ApiError {
+	var apiErr *router.ApiError
+	if errors.As(err, &apiErr) && apiErr.Status == http.StatusRequestEntityTooLarge {
+		return router.NewApiError(http.StatusRequestEntityTooLarge, "The request body is too large.", nil)
+	}
+	return apis.NewBadRequestError("The request body could not be read.", nil)
 }

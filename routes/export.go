@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strconv"
 
 	"github.com/pocketbase/dbx"
@@ -98,7 +99,7 @@ func (a *api) export(e *core.RequestEvent) error {
 }
 
 func writeExportCSV(w io.Writer, code string, next func() (*exportRow, error)) error {
-	cw := csv.NewWriter(w)
+	cw := formulaSafeCSV{csv.NewWriter(w)}
 	if err := cw.Write([]string{"session_code", "activity_position", "activity_type", "activity_title",
 		"participant_nickname", "value", "score", "answered_at"}); err != nil {
 		return err
@@ -115,6 +116,41 @@ func writeExportCSV(w io.Writer, code string, next func() (*exportRow, error)) e
 			return err
 		}
 	}
+}
+
+// formulaSafeCSV is a csv.Writer whose cells cannot start a spreadsheet
+// formula: nicknames, titles and answers are anyone's text, and a cell such
+// as =cmd|' /C calc'!A0 would run when the host opens the file. Every cell
+// written goes through csvCell.
+type formulaSafeCSV struct{ *csv.Writer }
+
+// Write writes one row with its cells neutralised by csvCell.
+func (w formulaSafeCSV) Write(row []string) error {
+	safe := make([]string, len(row))
+	for i, cell := range row {
+		safe[i] = csvCell(cell)
+	}
+	return w.Writer.Write(safe)
+}
+
+// plainNumber is a cell a spreadsheet reads as a number, not a formula,
+// even with a leading sign.
+var plainNumber = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?$`)
+
+// csvCell neutralises a cell that a spreadsheet would take for a formula,
+// by OWASP's rule: a cell starting with =, +, -, @, tab or carriage return
+// gets a leading single quote, which spreadsheets show as text and do not
+// evaluate. The text itself is kept whole. Plain numbers such as -5 are
+// left alone: they are not formulas.
+func csvCell(s string) string {
+	if s == "" || plainNumber.MatchString(s) {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
 }
 
 // exportHead is the JSON up to the participants: the session and its

@@ -71,7 +71,9 @@ func checkOwner(e *core.RequestEvent, session *c.Session) error {
 	}
 	info, err := e.RequestInfo()
 	if err != nil {
-		return e.InternalServerError("", err)
+		// RequestInfo reads the body, even a GET's: what fails there is
+		// the client's (too large, not JSON), not the server's.
+		return bodyError(err)
 	}
 	if canView, _ := e.App.CanAccessRecord(session.Record, info, session.Collection().ViewRule); canView {
 		return e.ForbiddenError("Only the session's host can do this.", nil)

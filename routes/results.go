@@ -17,6 +17,9 @@ import (
 // results serves GET /api/activities/{id}/results: always to the
 // session owner and superusers, to anyone else only once the activity has
 // run (not draft) and its results are public (collections.Activity.ResultsPublic).
+// Results that are not public answer 404, as an unknown id does: like
+// PocketBase's record routes, a caller who may not see something is not
+// told that it exists.
 func (a *api) results(e *core.RequestEvent) error {
 	act, err := c.FindActivity(e.App, e.Request.PathValue("id"))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -35,7 +38,7 @@ func (a *api) results(e *core.RequestEvent) error {
 		return apis.NewInternalServerError("", fmt.Errorf("rules of activity %s: %w", act.Id, err))
 	}
 	if !owner && !act.ResultsPublic(rules) {
-		return apis.NewForbiddenError("The results of this activity are not public yet.", nil)
+		return apis.NewNotFoundError("No activity has this id.", nil)
 	}
 	res, err := c.Results(e.App, act, rules)
 	if err != nil {

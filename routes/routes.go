@@ -37,6 +37,9 @@ func Register(app core.App, cfg config.Config, p *presence.Writer, hub *live.Hub
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		for _, r := range a.table() {
 			rt := e.Router.Route(r.method, r.path, r.handle)
+			// Replaces PocketBase's 32 MiB default for this route (same
+			// middleware id), before anything reads the body.
+			rt.Bind(apis.BodyLimit(r.bodyLimit()))
 			for _, g := range r.guards {
 				rt.Bind(g)
 			}
@@ -63,6 +66,45 @@ func (a *api) table() []route {
 		{http.MethodGet, "/api/live/{code}", anyone, a.live},
 		{http.MethodGet, "/api/live/{code}/qr.svg", anyone, a.qr},
 	}
+}
+
+// Body limits of the custom routes. A body over its route's limit is
+// refused with 413 before it is read (a declared Content-Length) or as
+// soon as the limit is passed; PocketBase's default of 32 MiB let anonymous
+// requests make the server read and hold megabytes each.
+const (
+	// joinBodyLimit bounds POST /api/join: a code and a nickname (raw
+	// input up to 1 KiB) with room to spare.
+	joinBodyLimit = 64 << 10
+	// reorderBodyLimit bounds a reorder: the session's activity ids, some
+	// 18 bytes each.
+	reorderBodyLimit = 64 << 10
+	// noBodyLimit bounds the routes that take no body (GETs and the
+	// body-less POSTs, which accept {}).
+	noBodyLimit = 1 << 10
+	// defaultBodyLimit is for a route added without a limit of its own.
+	defaultBodyLimit = 64 << 10
+)
+
+// bodyLimits are the routes whose limit is not noBodyLimit for a GET or
+// defaultBodyLimit otherwise, by "METHOD path".
+var bodyLimits = map[string]int64{
+	http.MethodPost + " /api/join":                   joinBodyLimit,
+	http.MethodPost + " /api/sessions/{id}/reorder":  reorderBodyLimit,
+	http.MethodPost + " /api/participants/heartbeat": noBodyLimit,
+	http.MethodPost + " /api/sessions/{id}/advance":  noBodyLimit,
+	http.MethodPost + " /api/activities/{id}/reset":  noBodyLimit,
+}
+
+// bodyLimit is the largest body the route accepts.
+func (r route) bodyLimit() int64 {
+	if limit, ok := bodyLimits[r.method+" "+r.path]; ok {
+		return limit
+	}
+	if r.method == http.MethodGet || r.method == http.MethodHead || r.method == http.MethodDelete {
+		return noBodyLimit
+	}
+	return defaultBodyLimit
 }
 
 func guards(list ...*hook.Handler[*core.RequestEvent]) []*hook.Handler[*core.RequestEvent] {

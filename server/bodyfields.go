@@ -136,3 +136,20 @@ func schemaKind(f core.Field) fieldKind {
 		return kindJSON
 	}
 }
+
+// serverOnly reports whether the member name is a hidden field of
+// collection, which only superusers may send. PocketBase drops a hidden
+// field from a non-superuser's body without a word; Conflicto hides the
+// fields the server sets (a quiz answer's score), so a client that sends
+// one is told (read_only) rather than ignored. An auth record's password is
+// hidden too but is the client's to set.
+func serverOnly(collection *core.Collection, name string) bool {
+	if _, ok := fieldExceptions[collection.Name][name]; ok {
+		return false
+	}
+	if collection.IsAuth() && name == core.FieldNamePassword {
+		return false
+	}
+	f := collection.Fields.GetByName(name)
+	return f != nil && f.GetHidden()
+}

@@ -22,11 +22,13 @@ import (
 // (stdout); public holds the static files served at / (nil for none).
 func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS) {
 	registerRequestLog(app, logger)
+	registerBodyLimits(app)
 	registerStrictBodies(app)
 	registerLifecycle(app)
 	registerRealtimeClients(app)
 	registerCORS(app, cfg)
 	registerHealth(app)
 	registerAuth(app, cfg, logger)
+	registerParticipantTokens(app, cfg)
 	registerStatic(app, public)
 }

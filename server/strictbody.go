@@ -3,12 +3,14 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/json/jsontext"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -33,11 +35,17 @@ import (
 // bodylessRoutes take no request body (an empty one or {} is fine).
 var bodylessRoutes = []string{"/api/participants/heartbeat", "/advance", "/reset"}
 
+// maxBodylessBody is as much of a body-less route's body as is read: enough
+// for {} and some whitespace.
+const maxBodylessBody = 1 << 10
+
 func registerStrictBodies(app core.App) {
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.Bind(&hook.Handler[*core.RequestEvent]{
-			Id:       "conflictoStrictBody",
-			Priority: apis.DefaultBodyLimitMiddlewarePriority + 1, // after the size limit
+			Id: "conflictoStrictBody",
+			// After the size limits: PocketBase's, then the record limits
+			// (bodylimit.go); a route's own limit replaces PocketBase's.
+			Priority: apis.DefaultBodyLimitMiddlewarePriority + 2,
 			Func:     checkBody,
 		})
 		return e.Next()
@@ -60,39 +68,147 @@ func checkBody(e *core.RequestEvent) error {
 		return e.Next()
 	}
 
-	// The router wraps the body in a rereadable reader; the body limit
-	// wraps that and keeps the EOF it saw (PocketBase 0.40), so the body is
-	// rewound explicitly for the handler.
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		return apis.NewApiError(http.StatusRequestEntityTooLarge, "The request body is too large or could not be read.", nil)
+	var problem error
+	if bodyless {
+		problem = checkNoBody(r.Body)
+	} else {
+		if !strict {
+			collection = nil
+		}
+		problem = scanJSON(r.Body, collection, e.HasSuperuserAuth())
 	}
+	// The router wraps the body in a rereadable reader; the body limits
+	// wrap that and keep the EOF they saw (PocketBase 0.40), so the body is
+	// rewound explicitly for the handler.
 	if rr, ok := r.Body.(router.Rereader); ok {
 		rr.Reread()
 	}
-	trimmed := bytes.TrimSpace(body)
-	switch {
-	case bodyless:
-		if len(trimmed) > 0 && !bytes.Equal(trimmed, []byte("{}")) {
-			return apis.NewBadRequestError("This endpoint takes no request body.", nil)
-		}
-		return e.Next()
-	case len(trimmed) == 0:
-		return e.Next()
-	case !utf8.Valid(body):
-		return apis.NewBadRequestError("The request body is not valid UTF-8.", nil)
-	case !json.Valid(body):
-		return apis.NewBadRequestError("The request body is not one valid JSON value.", nil)
-	}
-	if apiErr := apierr.Duplicates(body); apiErr != nil {
-		return apiErr
-	}
-	if strict {
-		if apiErr := checkRecordBody(trimmed, collection); apiErr != nil {
-			return apiErr
-		}
+	if problem != nil {
+		return problem
 	}
 	return e.Next()
+}
+
+// checkNoBody refuses a body other than nothing or {}, reading at most
+// maxBodylessBody bytes of it.
+func checkNoBody(body io.Reader) error {
+	b, err := io.ReadAll(io.LimitReader(body, maxBodylessBody+1))
+	if err != nil {
+		return syntaxError(err)
+	}
+	if trimmed := bytes.TrimSpace(b); len(trimmed) > 0 && !bytes.Equal(trimmed, []byte("{}")) {
+		return apis.NewBadRequestError("This endpoint takes no request body.", nil)
+	}
+	return nil
+}
+
+// scanJSON checks a JSON body as it reads it, without holding it whole:
+// valid UTF-8, exactly one JSON value (an empty body passes), no member
+// named twice in any object (duplicate_field on the top-level member it is
+// under). With a collection it also checks the body is a record of it: an
+// object whose members are its fields (bodyfields.go), each of its JSON
+// kind, and no hidden field unless superuser. Syntax problems anywhere win
+// over member problems, as if the body had been parsed first; of the member
+// problems the first is reported.
+func scanJSON(body io.Reader, collection *core.Collection, superuser bool) error {
+	utf := &utf8Reader{r: body}
+	dec := jsontext.NewDecoder(utf) // refuses invalid UTF-8 and duplicate names
+	if dec.PeekKind() == jsontext.KindInvalid {
+		if _, err := dec.ReadToken(); err != io.EOF {
+			return syntaxError(err)
+		}
+		return nil // empty or whitespace only
+	}
+	var memberProblem error
+	var err error
+	if collection != nil {
+		memberProblem, err = scanRecord(dec, collection, superuser)
+	} else {
+		err = dec.SkipValue()
+	}
+	if err != nil {
+		return syntaxError(err)
+	}
+	switch _, err := dec.ReadToken(); {
+	case err == io.EOF:
+		return memberProblem
+	case err != nil:
+		return syntaxError(err)
+	default: // a second value
+		return apis.NewBadRequestError("The request body is not one valid JSON value.", nil)
+	}
+}
+
+// scanRecord reads one JSON value and returns the first problem with it as
+// a record of collection, or the syntax error that stopped the reading.
+func scanRecord(dec *jsontext.Decoder, collection *core.Collection, superuser bool) (problem, err error) {
+	if dec.PeekKind() != '{' {
+		// Read the value to its end: a syntax error in it still wins.
+		return apis.NewBadRequestError("The request body must be a JSON object.", nil), dec.SkipValue()
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	for dec.PeekKind() != '}' {
+		tok, err := dec.ReadToken() // a name; the decoder refuses a repeated one
+		if err != nil {
+			return problem, err
+		}
+		// Tokens and values are valid until the next read: use them before.
+		name := tok.String()
+		raw, err := dec.ReadValue()
+		if err != nil {
+			return problem, err
+		}
+		if problem == nil {
+			problem = checkMember(collection, name, raw, superuser)
+		}
+	}
+	_, err = dec.ReadToken()
+	return problem, err
+}
+
+// checkMember says what is wrong with one member of a record body, or nil.
+func checkMember(collection *core.Collection, name string, raw jsontext.Value, superuser bool) error {
+	kind, known := recordFieldKind(collection, name)
+	if !known {
+		return apierr.BadRequest(name, "unknown_field", fmt.Sprintf("Unknown field %q.", name))
+	}
+	if !superuser && serverOnly(collection, name) {
+		return apierr.BadRequest(name, "read_only", fmt.Sprintf("The %s field is set by the server.", name))
+	}
+	if problem := checkKind(kind, json.RawMessage(raw)); problem != "" {
+		return apierr.BadRequest(name, "invalid_type", fmt.Sprintf("The %s field %s.", name, problem))
+	}
+	return nil
+}
+
+// syntaxError is the 4xx for an error that stopped the reading of a body:
+// 413 over a size limit, 400 for the rest.
+func syntaxError(err error) error {
+	var apiErr *router.ApiError
+	var serr *jsontext.SyntacticError
+	switch {
+	// First: the decoder reports a read error inside a value as a syntax
+	// error at that place.
+	case errors.As(err, &apiErr) && apiErr.Status == http.StatusRequestEntityTooLarge:
+		return apis.NewApiError(http.StatusRequestEntityTooLarge, "The request body is too large.", nil)
+	case errors.Is(err, errInvalidUTF8):
+		return apis.NewBadRequestError("The request body is not valid UTF-8.", nil)
+	case errors.As(err, &serr):
+		if !errors.Is(err, jsontext.ErrDuplicateName) {
+			break
+		}
+		path := slices.Collect(serr.JSONPointer.Tokens())
+		if len(path) == 0 {
+			break
+		}
+		return apierr.BadRequest(path[0], "duplicate_field", fmt.Sprintf("The field %s appears more than once.", strings.Join(path, ".")))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+	default: // the client went away, or another read error
+		return apis.NewBadRequestError("The request body could not be read.", nil)
+	}
+	return apis.NewBadRequestError("The request body is not one valid JSON value.", nil)
 }
 
 // recordWriteCollection returns the collection of a record create or
@@ -124,34 +240,6 @@ func isBodyless(path string) bool {
 	return false
 }
 
-func checkRecordBody(body []byte, collection *core.Collection) error {
-	if body[0] != '{' {
-		return apis.NewBadRequestError("The request body must be a JSON object.", nil)
-	}
-	obj, err := objectMembers(body)
-	if err != nil {
-		return apis.NewBadRequestError("The request body must be a JSON object.", nil)
-	}
-	for name, raw := range obj {
-		kind, known := recordFieldKind(collection, name)
-		if !known {
-			return apierr.BadRequest(name, "unknown_field", fmt.Sprintf("Unknown field %q.", name))
-		}
-		if problem := checkKind(kind, raw); problem != "" {
-			return apierr.BadRequest(name, "invalid_type", fmt.Sprintf("The %s field %s.", name, problem))
-		}
-	}
-	return nil
-}
-
-// objectMembers splits a JSON object into its members (Duplicates has
-// refused a member named twice).
-func objectMembers(body []byte) (map[string]json.RawMessage, error) {
-	var members map[string]json.RawMessage
-	err := json.Unmarshal(body, &members)
-	return members, err
-}
-
 // checkKind says what is wrong with raw for kind, or "".
 func checkKind(kind fieldKind, raw json.RawMessage) string {
 	switch kind {
@@ -168,7 +256,8 @@ func checkKind(kind fieldKind, raw json.RawMessage) string {
 		}
 	case kindInt:
 		var n json.Number
-		if err := json.Unmarshal(raw, &n); err != nil || strings.ContainsAny(string(n), ".eE") {
+		// A json.Number also takes a quoted number: "10" is a string.
+		if len(raw) == 0 || raw[0] == '"' || json.Unmarshal(raw, &n) != nil || strings.ContainsAny(string(n), ".eE") {
 			return "must be a whole number"
 		}
 		if _, err := n.Int64(); err != nil {
