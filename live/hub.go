@@ -37,6 +37,8 @@ type Hub struct {
 	lookupCode     func(code string) (sessionID string, err error)
 	lookupActivity func(activityID string) (sessionID string, err error)
 
+	sentMu sync.Mutex // creates the per-client delivery records (sentSet)
+
 	mu         sync.Mutex
 	closed     bool
 	version    int64             // last version handed out
@@ -65,7 +67,6 @@ type topic struct {
 	latest     *Snapshot // newest document built
 
 	build sync.Mutex // one build per session at a time
-	send  sync.Mutex // deliveries of a session go out in version order
 }
 
 // New returns a hub that builds documents with build. Call Stop when app
