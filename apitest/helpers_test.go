@@ -3,6 +3,7 @@ package apitest_test
 import (
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -83,6 +84,13 @@ func newTestAppWithLogger(t testing.TB, cfg config.Config, logger *slog.Logger) 
 // loopback httptest server, for tests that need concurrent requests.
 func startServer(t testing.TB, app *tests.TestApp) *httptest.Server {
 	t.Helper()
+	return startServerOn(t, app, nil)
+}
+
+// startServerOn is startServer with its listener wrapped by wrap (nil for
+// none), for tests that watch the server's side of connections.
+func startServerOn(t testing.TB, app *tests.TestApp, wrap func(net.Listener) net.Listener) *httptest.Server {
+	t.Helper()
 	r, err := apis.NewRouter(app)
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +107,11 @@ func startServer(t testing.TB, app *tests.TestApp) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(mux)
+	srv := httptest.NewUnstartedServer(mux)
+	if wrap != nil {
+		srv.Listener = wrap(srv.Listener)
+	}
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -34,7 +34,13 @@ type world struct {
 
 func newWorld(t testing.TB, cfg config.Config) *world {
 	t.Helper()
-	w := &world{app: newTestApp(t, cfg)}
+	return newWorldOn(t, newTestApp(t, cfg))
+}
+
+// newWorldOn populates app, a fresh test app, with the world.
+func newWorldOn(t testing.TB, app *tests.TestApp) *world {
+	t.Helper()
+	w := &world{app: app}
 	w.hostA = createHost(t, w.app, "a@example.com")
 	w.hostB = createHost(t, w.app, "b@example.com")
 	w.root = createSuperuser(t, w.app)

@@ -148,6 +148,7 @@ func Build(publicURL string) Builder {
 			Code:       doc.Session.Code,
 			ActivityID: activityID,
 			Completed:  doc.Session.Status == string(c.SessionCompleted),
+			Results:    doc.Results,
 		}, nil
 	}
 }

@@ -42,11 +42,16 @@ func (h *Hub) mark(sessionID string, urgent bool) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.closed {
+	if h.closed { // nothing is sent any more, but reads stay current
+		if t := h.topics[sessionID]; t != nil {
+			t.epoch++
+			t.results = nil
+		}
 		return
 	}
 	t := h.topicLocked(sessionID)
 	t.epoch++
+	t.results = nil
 	t.urgent = t.urgent || urgent
 	t.changed = h.opts.clock.Now()
 	h.scheduleLocked(t)

@@ -1,22 +1,24 @@
 package live
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 )
 
-// Keys in a realtime client's store. The version key dedupes the welcome
-// document against a broadcast of the same version; the alias key remembers
-// the exact name a client subscribed with (e.g. a lower-case code), which is
-// the event name its SDK listens to.
+// Keys in a realtime client's store. The sent key holds what each of its
+// live subscriptions was sent (*sentSet), which keeps versions growing per
+// subscription and dedupes a broadcast of a version it has; the alias key
+// (per canonical topic) remembers the exact name a client subscribed with
+// (e.g. a lower-case code), which is the event name its SDK listens to.
 const (
-	versionKey = "conflicto.live.version:"
-	aliasKey   = "conflicto.live.alias:"
+	sentKey  = "conflicto.live.sent"
+	aliasKey = "conflicto.live.alias:"
 )
 
 // deliveryChunk is how many subscribers one goroutine sends to, as in
-// PocketBase's own broadcasts: a slow client delays only its chunk.
+// PocketBase's own broadcasts.
 const deliveryChunk = 150
 
 // target is one subscription to deliver to, by the name the client used.
@@ -73,11 +75,16 @@ func (h *Hub) subscribers(code string) []target {
 
 // deliver sends one snapshot to targets, in chunks in parallel, and returns
 // what it sent: the newest snapshot built by then, which may be newer than
-// snap. Under the topic's send lock versions only grow per subscriber, and a
-// subscriber that has a version already is skipped unless force is set.
-func (h *Hub) deliver(t *topic, snap *Snapshot, targets []target, force bool) *Snapshot {
-	t.send.Lock()
-	defer t.send.Unlock()
+// snap. Each subscription's last version is checked and sent under a lock
+// of its own (sendTo), so versions only grow per subscriber however
+// deliveries and welcomes interleave; a subscriber that has the version
+// already is skipped unless welcome is set. No lock of the topic is held:
+// a welcome never waits for a broadcast in progress.
+//
+// Send must not block: the server wraps every realtime client with a
+// bounded queue (server/realtime_clients.go), which drops a client that
+// stopped reading instead of waiting for it.
+func (h *Hub) deliver(t *topic, snap *Snapshot, targets []target, welcome bool) *Snapshot {
 	h.mu.Lock()
 	if t.latest != nil && t.latest.Version > snap.Version {
 		snap = t.latest
@@ -86,12 +93,7 @@ func (h *Hub) deliver(t *topic, snap *Snapshot, targets []target, force bool) *S
 
 	send := func(targets []target) {
 		for _, tg := range targets {
-			key := versionKey + tg.name
-			if v, ok := tg.client.Get(key).(int64); ok && v >= snap.Version && !force {
-				continue
-			}
-			tg.client.Set(key, snap.Version)
-			tg.client.Send(subscriptions.Message{Name: tg.name, Data: snap.Data})
+			h.sendTo(tg, snap, welcome)
 		}
 	}
 	if len(targets) <= deliveryChunk {
@@ -107,11 +109,83 @@ func (h *Hub) deliver(t *topic, snap *Snapshot, targets []target, force bool) *S
 	return snap
 }
 
+// sent is what one subscription has been sent.
+type sent struct {
+	mu      sync.Mutex // held for a check and a send that does not block
+	version int64
+}
+
+// sentSet is what the live subscriptions of one client were sent, by the
+// name it subscribed with.
+type sentSet struct {
+	mu     sync.Mutex
+	byName map[string]*sent
+}
+
+// sendTo sends snap to one subscription unless it has a newer version, or
+// the same one and this is not a welcome.
+func (h *Hub) sendTo(tg target, snap *Snapshot, welcome bool) {
+	s := h.sentTo(tg)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.version > snap.Version || (s.version == snap.Version && !welcome) {
+		return
+	}
+	s.version = snap.Version
+	tg.client.Send(subscriptions.Message{Name: tg.name, Data: snap.Data})
+}
+
+// sentTo returns the subscription's record of what it was sent, creating
+// it on first use.
+func (h *Hub) sentTo(tg target) *sent {
+	set := h.sentSetOf(tg.client)
+	set.mu.Lock()
+	defer set.mu.Unlock()
+	s := set.byName[tg.name]
+	if s == nil {
+		s = &sent{}
+		set.byName[tg.name] = s
+	}
+	return s
+}
+
+func (h *Hub) sentSetOf(client subscriptions.Client) *sentSet {
+	if set, ok := client.Get(sentKey).(*sentSet); ok {
+		return set
+	}
+	h.sentMu.Lock()
+	defer h.sentMu.Unlock()
+	if set, ok := client.Get(sentKey).(*sentSet); ok {
+		return set
+	}
+	set := &sentSet{byName: map[string]*sent{}}
+	client.Set(sentKey, set)
+	return set
+}
+
+// keepTopics forgets what a client's live topics other than names were
+// sent: a subscribe replaces all of a client's subscriptions, and a client
+// cycling through aliases must not grow its records without bound.
+func (h *Hub) keepTopics(client subscriptions.Client, names []string) {
+	set, ok := client.Get(sentKey).(*sentSet)
+	if !ok {
+		return
+	}
+	set.mu.Lock()
+	defer set.mu.Unlock()
+	for name := range set.byName {
+		if !slices.Contains(names, name) {
+			delete(set.byName, name)
+		}
+	}
+}
+
 // Welcome sends the current document to a client that just subscribed to
 // name, so that a client arriving at any moment, a reconnect included,
-// starts from the state. Names other than live topics are ignored; a live
-// topic is matched case-insensitively, and the client gets its messages
-// under the exact name it used.
+// starts from the state. It waits for nobody's delivery, only for a build
+// of the document when none is current. Names other than live topics are
+// ignored; a live topic is matched case-insensitively, and the client gets
+// its messages under the exact name it used.
 func (h *Hub) Welcome(client subscriptions.Client, name string) {
 	code, ok := topicCode(name)
 	if !ok {

@@ -23,6 +23,10 @@ type Document struct {
 	// Completed says the session has ended: once this document reached
 	// its audience, the hub forgets the session.
 	Completed bool
+	// Results are the current activity's results when they are public
+	// (nil otherwise), as BuildResults reads them: the hub keeps them for
+	// Results. They must not be modified.
+	Results map[string]any
 }
 
 // Builder reads the live document of a session. A session that does not
@@ -80,6 +84,7 @@ func (h *Hub) current(t *topic) (*Snapshot, error) {
 		if t.latest == latest {
 			t.latest = &same
 		}
+		h.keepDocResultsLocked(t, doc, epoch)
 		h.mu.Unlock()
 		return &same, nil
 	}
@@ -103,7 +108,17 @@ func (h *Hub) current(t *topic) (*Snapshot, error) {
 	if doc.Code != "" && h.topics[t.sessionID] == t {
 		h.codes[doc.Code] = t.sessionID
 	}
+	h.keepDocResultsLocked(t, doc, epoch)
 	return snap, nil
+}
+
+// keepDocResultsLocked caches the public results a build of the document
+// read, unless a change came since the build started. h.mu must be held.
+func (h *Hub) keepDocResultsLocked(t *topic, doc Document, epoch uint64) {
+	if doc.ActivityID == "" || doc.Results == nil || t.epoch != epoch {
+		return
+	}
+	h.keepResultsLocked(t, doc.ActivityID, &ActivityResults{SessionID: t.sessionID, Public: true, Doc: doc.Results})
 }
 
 func (h *Hub) nextVersion() int64 {

@@ -28,6 +28,7 @@ func newHarness(t *testing.T, opts ...Option) *harness {
 	x := &harness{t: t, clock: newFakeClock(), world: newStubWorld(), app: app}
 	x.hub = New(app, x.world.build, append([]Option{WithClock(x.clock)}, opts...)...)
 	x.hub.lookupCode, x.hub.lookupActivity = x.world.sessionOfCode, x.world.sessionOfActivity
+	x.hub.buildResults = x.world.buildResults
 	t.Cleanup(x.hub.Stop)
 	return x
 }
@@ -104,6 +105,13 @@ type stubWorld struct {
 	activities map[string]string // activity id → session id
 	builds     int
 	onBuild    func(sessionID string) // runs inside every build
+
+	// Results: answers per activity; an activity's results are public
+	// unless listed in private. The documents show its current activity's.
+	answers        map[string]int
+	private        map[string]bool
+	resultsBuilds  int
+	onResultsBuild func(activityID string) // runs inside every results build
 }
 
 type stubSession struct {
@@ -114,7 +122,7 @@ type stubSession struct {
 }
 
 func newStubWorld() *stubWorld {
-	return &stubWorld{sessions: map[string]*stubSession{}, activities: map[string]string{}}
+	return &stubWorld{sessions: map[string]*stubSession{}, activities: map[string]string{}, answers: map[string]int{}, private: map[string]bool{}}
 }
 
 // set creates or changes a session.
@@ -157,6 +165,9 @@ func (w *stubWorld) build(_ core.App, sessionID string) (Document, error) {
 			ActivityID: s.activity,
 			Completed:  s.completed,
 		}
+		if s.activity != "" && !w.private[s.activity] {
+			doc.Results = map[string]any{"answers": w.answers[s.activity]}
+		}
 	}
 	onBuild := w.onBuild
 	w.mu.Unlock()
@@ -190,3 +201,33 @@ func (w *stubWorld) sessionOfActivity(activityID string) (string, error) {
 }
 
 func message(data []byte) subscriptions.Message { return subscriptions.Message{Data: data} }
+
+// buildResults is the stub ResultsBuilder: {"answers": n}.
+func (w *stubWorld) buildResults(_ core.App, activityID string) (*ActivityResults, error) {
+	w.mu.Lock()
+	w.resultsBuilds++
+	sessionID, ok := w.activities[activityID]
+	r := &ActivityResults{SessionID: sessionID, Public: !w.private[activityID], Doc: map[string]any{"answers": w.answers[activityID]}}
+	onBuild := w.onResultsBuild
+	w.mu.Unlock()
+	if onBuild != nil {
+		onBuild(activityID)
+	}
+	if !ok {
+		return nil, fmt.Errorf("activity %s: %w", activityID, sql.ErrNoRows)
+	}
+	return r, nil
+}
+
+// answer records an answer to an activity, as a response save does.
+func (w *stubWorld) answer(activityID string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.answers[activityID]++
+}
+
+func (w *stubWorld) resultsBuildCount() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.resultsBuilds
+}

@@ -36,6 +36,9 @@ type Hub struct {
 	// looked up in the database; internal tests stub these.
 	lookupCode     func(code string) (sessionID string, err error)
 	lookupActivity func(activityID string) (sessionID string, err error)
+	buildResults   ResultsBuilder
+
+	sentMu sync.Mutex // creates the per-client delivery records (sentSet)
 
 	mu         sync.Mutex
 	closed     bool
@@ -63,9 +66,12 @@ type topic struct {
 	idle       Timer     // the next idle check
 	users      int       // readers building or delivering: not dropped under them
 	latest     *Snapshot // newest document built
+	// results of its activities as of the current epoch: every change
+	// empties it.
+	results map[string]*ActivityResults
 
-	build sync.Mutex // one build per session at a time
-	send  sync.Mutex // deliveries of a session go out in version order
+	build        sync.Mutex // one build per session at a time
+	resultsBuild sync.Mutex // one results build per session at a time
 }
 
 // New returns a hub that builds documents with build. Call Stop when app
@@ -80,6 +86,7 @@ func New(app core.App, build Builder, opts ...Option) *Hub {
 		activities: map[string]string{},
 	}
 	h.lookupCode, h.lookupActivity = h.sessionOfCode, h.sessionOfActivity
+	h.buildResults = BuildResults
 	return h
 }
 
@@ -138,8 +145,16 @@ func (h *Hub) RememberActivity(activityID, sessionID string) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.activities[activityID] = sessionID
-	t := h.topicLocked(sessionID)
+	h.rememberActivityLocked(h.topicLocked(sessionID), activityID)
+}
+
+// rememberActivityLocked maps an activity to the session of t, a topic
+// the hub keeps. h.mu must be held.
+func (h *Hub) rememberActivityLocked(t *topic, activityID string) {
+	if h.topics[t.sessionID] != t {
+		return
+	}
+	h.activities[activityID] = t.sessionID
 	if t.activities == nil {
 		t.activities = map[string]struct{}{}
 	}
@@ -157,6 +172,7 @@ func (h *Hub) ForgetActivity(activityID string) {
 	delete(h.activities, activityID)
 	if t := h.topics[sessionID]; t != nil {
 		delete(t.activities, activityID)
+		delete(t.results, activityID)
 	}
 }
 

@@ -1,8 +1,11 @@
 package live
 
 import (
+	"fmt"
+
 	"github.com/pocketbase/pocketbase/core"
 
+	"conflicto/apierr"
 	c "conflicto/collections"
 	"conflicto/config"
 )
@@ -26,15 +29,27 @@ import (
 //     its messages under the exact name it used.
 //   - The public leaderboard counts revealed quizzes only; the host's counts
 //     every quiz.
+//   - A subscribe naming more than MaxTopicsPerClient distinct live topics
+//     is refused (400, data.subscriptions.code too_many_live_topics) and
+//     the client keeps its previous subscriptions; the same name twice in
+//     one request gets one welcome.
 func Register(app core.App, cfg config.Config, opts ...Option) *Hub {
 	h := New(app, Build(cfg.PublicURL), opts...)
 	bindTriggers(app, h)
 
 	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
+		// A subscribe replaces the client's subscriptions: the request
+		// holds all of them.
+		names := liveTopics(e.Subscriptions)
+		if len(names) > MaxTopicsPerClient {
+			return apierr.BadRequest("subscriptions", "too_many_live_topics",
+				fmt.Sprintf("A realtime client may subscribe to at most %d live topics.", MaxTopicsPerClient))
+		}
 		if err := e.Next(); err != nil {
 			return err
 		}
-		for _, name := range e.Subscriptions {
+		h.keepTopics(e.Client, names)
+		for _, name := range names {
 			h.Welcome(e.Client, name)
 		}
 		return nil

@@ -1,41 +1,192 @@
 package server
 
 import (
+	"errors"
+	"net/http"
 	"slices"
+	"sync"
 	"sync/atomic"
+	"time"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 )
 
-// PocketBase broadcasts every record change by asking every connected
-// realtime client, for six topic prefixes, which of its subscriptions match
-// — a lock, a map and a string concatenation each time. With a keynote's
-// 3,000 phones connected to the live topic, that is some 18,000 calls per
-// answer, milliseconds of CPU for a change none of them subscribed to.
-// indexedClient remembers the heads of its topics (the part before the
-// first "/" or "?": a collection name or id, or "live") and answers "none"
-// at once for a prefix whose head it has no subscription for.
-type indexedClient struct {
+// Every realtime client is wrapped at connect (realtimeClient) for two
+// reasons.
+//
+// Delivery that a slow client cannot hold up. PocketBase's DefaultClient.Send
+// blocks on an unbuffered channel until the client's connection loop takes
+// the message, and that loop blocks in its write, without a deadline, while
+// the client does not read: one stalled phone blocked whoever sent to it
+// (the live engine and PocketBase's record broadcasts alike), and everyone
+// waiting behind that sender. A wrapped client has a queue of its own of
+// realtimeQueue messages, which the connection loop reads: Send only
+// enqueues and never blocks. A client whose queue is full has fallen a whole
+// queue behind (its socket buffers are full too): it is dropped —
+// unregistered, its queue closed and its pending write cut short — so its
+// connection ends and the SDK reconnects, and the welcome of the live topic
+// gives it the current state. Each message write also gets a deadline
+// (realtimeWriteTimeout), so a connection that stops reading while nothing
+// more is sent to it does not hold its goroutine for ever.
+//
+// The subscription index. PocketBase broadcasts every record change by
+// asking every connected realtime client, for six topic prefixes, which of
+// its subscriptions match — a lock, a map and a string concatenation each
+// time. With a keynote's 3,000 phones connected to the live topic, that is
+// some 18,000 calls per answer, milliseconds of CPU for a change none of
+// them subscribed to. The wrapper remembers the heads of its topics (the
+// part before the first "/" or "?": a collection name or id, or "live") and
+// answers "none" at once for a prefix whose head it has no subscription
+// for.
+
+// realtimeQueue is how many messages may wait for a realtime client before
+// it is dropped. The live topic sends at most 5 messages a second (and a
+// subscribe at most one welcome per live topic, of which a client may have
+// live.MaxTopicsPerClient), and the queue only fills once the connection's
+// socket buffers are full: a client that reads keeps it near empty. 64
+// slots are 2.5 KB per client whether used or not.
+const realtimeQueue = 64
+
+// realtimeWriteTimeout bounds one message write on a realtime connection.
+// PocketBase lifts the server's write deadline for these long-lived
+// connections; a write blocks only when the socket buffer is full, so a
+// client that has not taken a buffer's worth in this time is gone.
+const realtimeWriteTimeout = 30 * time.Second
+
+// errDropped ends the connection loop of a dropped client before it writes
+// what is left in its queue.
+var errDropped = errors.New("realtime client dropped: it fell a whole queue behind")
+
+type realtimeClient struct {
 	*subscriptions.DefaultClient
 	heads atomic.Pointer[[]string] // distinct; a client rarely has more than one
+
+	queue chan subscriptions.Message // read by the connection loop (Channel)
+
+	// mu orders Send (read lock) against closing the queue (write lock):
+	// a send never meets a closed channel. It is held only for a send that
+	// cannot block.
+	mu     sync.RWMutex
+	closed bool
+	// conn is the client's connection while its loop runs; nil before and
+	// after (the connection may then serve another request).
+	conn *http.ResponseController
+
+	dropped atomic.Bool
+	onDrop  func(*realtimeClient) // unregisters it; set at connect
 }
 
-var _ subscriptions.Client = (*indexedClient)(nil)
+var _ subscriptions.Client = (*realtimeClient)(nil)
 
 func registerRealtimeClients(app core.App) {
 	app.OnRealtimeConnectRequest().BindFunc(func(e *core.RealtimeConnectRequestEvent) error {
-		if dc, ok := e.Client.(*subscriptions.DefaultClient); ok {
-			e.Client = newIndexedClient(dc)
+		dc, ok := e.Client.(*subscriptions.DefaultClient)
+		if !ok {
+			return e.Next()
 		}
-		return e.Next()
+		c := newRealtimeClient(dc, realtimeQueue)
+		c.conn = http.NewResponseController(e.Response)
+		c.onDrop = func(c *realtimeClient) {
+			app.SubscriptionsBroker().Unregister(c.Id())
+			ip, _ := c.Get(apis.RealtimeClientIPKey).(string)
+			app.Logger().Warn("realtime client dropped: it stopped reading", "clientId", c.Id(), "ip", ip, "queue", cap(c.queue))
+		}
+		e.Client = c
+		err := e.Next()
+		c.mu.Lock()
+		c.conn = nil
+		c.mu.Unlock()
+		return err
+	})
+	app.OnRealtimeMessageSend().BindFunc(func(e *core.RealtimeMessageEvent) error {
+		c, ok := e.Client.(*realtimeClient)
+		if !ok {
+			return e.Next()
+		}
+		// Under the lock, so that a drop's hang-up comes after this
+		// deadline, or this check after the drop.
+		c.mu.RLock()
+		if c.dropped.Load() {
+			c.mu.RUnlock()
+			return errDropped
+		}
+		conn := c.conn
+		if conn != nil {
+			_ = conn.SetWriteDeadline(time.Now().Add(realtimeWriteTimeout))
+		}
+		c.mu.RUnlock()
+		err := e.Next()
+		if err == nil && conn != nil {
+			c.mu.RLock()
+			if !c.dropped.Load() { // a drop's hang-up stays
+				_ = conn.SetWriteDeadline(time.Time{})
+			}
+			c.mu.RUnlock()
+		}
+		return err
 	})
 }
 
-func newIndexedClient(dc *subscriptions.DefaultClient) *indexedClient {
-	c := &indexedClient{DefaultClient: dc}
+func newRealtimeClient(dc *subscriptions.DefaultClient, queue int) *realtimeClient {
+	c := &realtimeClient{DefaultClient: dc, queue: make(chan subscriptions.Message, queue)}
 	c.reindex()
 	return c
+}
+
+// Channel implements subscriptions.Client: the client's queue.
+func (c *realtimeClient) Channel() chan subscriptions.Message { return c.queue }
+
+// Send implements subscriptions.Client without ever blocking: it queues the
+// message, or drops the client when its queue is full. A discarded client
+// ignores it.
+func (c *realtimeClient) Send(m subscriptions.Message) {
+	c.mu.RLock()
+	if c.closed {
+		c.mu.RUnlock()
+		return
+	}
+	select {
+	case c.queue <- m:
+		c.mu.RUnlock()
+		return
+	default:
+	}
+	c.mu.RUnlock()
+	c.drop()
+}
+
+// drop gives up on a client that fell a whole queue behind: it leaves the
+// broker, its queue is closed and a write it is stuck in fails, so its
+// connection loop ends. Only the first call acts.
+func (c *realtimeClient) drop() {
+	if !c.dropped.CompareAndSwap(false, true) {
+		return
+	}
+	if c.onDrop != nil {
+		c.onDrop(c)
+	}
+	c.Discard()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.conn != nil {
+		_ = c.conn.SetWriteDeadline(time.Now())
+	}
+}
+
+// Discard implements subscriptions.Client: it closes the queue, after which
+// sends are ignored. The connection loop still writes what is queued,
+// unless the client was dropped.
+func (c *realtimeClient) Discard() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	c.closed = true
+	close(c.queue)
+	c.DefaultClient.Discard()
 }
 
 // topicHead is a topic up to its first "/" or "?"; ok is false for a topic
@@ -49,7 +200,7 @@ func topicHead(topic string) (head string, ok bool) {
 	return topic, false
 }
 
-func (c *indexedClient) reindex() {
+func (c *realtimeClient) reindex() {
 	var heads []string
 	for sub := range c.DefaultClient.Subscriptions() {
 		if head, _ := topicHead(sub); !slices.Contains(heads, head) {
@@ -60,20 +211,20 @@ func (c *indexedClient) reindex() {
 }
 
 // Subscribe implements subscriptions.Client.
-func (c *indexedClient) Subscribe(subs ...string) {
+func (c *realtimeClient) Subscribe(subs ...string) {
 	c.DefaultClient.Subscribe(subs...)
 	c.reindex()
 }
 
 // Unsubscribe implements subscriptions.Client.
-func (c *indexedClient) Unsubscribe(subs ...string) {
+func (c *realtimeClient) Unsubscribe(subs ...string) {
 	c.DefaultClient.Unsubscribe(subs...)
 	c.reindex()
 }
 
 // Subscriptions implements subscriptions.Client: as DefaultClient's, but
 // without any work when no subscription can match the prefixes.
-func (c *indexedClient) Subscriptions(prefixes ...string) map[string]subscriptions.SubscriptionOptions {
+func (c *realtimeClient) Subscriptions(prefixes ...string) map[string]subscriptions.SubscriptionOptions {
 	if len(prefixes) == 0 {
 		return c.DefaultClient.Subscriptions()
 	}

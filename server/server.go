@@ -1,7 +1,8 @@
 // Package server is Conflicto's HTTP plumbing around PocketBase: the
 // operational request log, strict request bodies, CORS, the SIGTERM drain,
-// the readiness endpoint, realtime client indexing, the static files and
-// the access settings applied at start (auth.go).
+// the readiness endpoint, the realtime client wrapper (bounded queues and
+// subscription indexing), the static files and the access settings applied
+// at start (auth.go).
 // None of it knows Conflicto's rules, which live in package hooks; it is
 // what any deployment of the server needs whatever the records mean.
 package server

@@ -1,0 +1,179 @@
+package live
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/pocketbase/tools/subscriptions"
+)
+
+// stalledClient is a subscriber whose Send, once armed, blocks until
+// released: a client without the server's bounded queue that stopped
+// reading.
+type stalledClient struct {
+	recorder
+	armed   atomic.Bool
+	entered chan struct{} // one signal per blocked send
+	release chan struct{}
+}
+
+func (s *stalledClient) Send(m subscriptions.Message) {
+	if s.armed.Load() {
+		s.entered <- struct{}{}
+		<-s.release
+	}
+	s.recorder.Send(m)
+}
+
+// A welcome (and a read) must not wait for a delivery in progress: even
+// when a peer's send is stuck, a new subscriber gets the current document
+// at once. (The server's queues keep sends from blocking; this is the
+// hub's own half: no lock of the topic is held while sending.)
+func TestWelcomeDoesNotWaitForAStalledPeer(t *testing.T) {
+	x := newHarness(t)
+	x.open("s1", "ABC234")
+	x.clock.Advance(0)
+	peer := &stalledClient{
+		recorder: recorder{DefaultClient: subscriptions.NewDefaultClient()},
+		entered:  make(chan struct{}, 10),
+		release:  make(chan struct{}),
+	}
+	peer.Subscribe("live/ABC234")
+	x.app.SubscriptionsBroker().Register(peer)
+	x.hub.Welcome(peer, "live/ABC234")
+	peer.armed.Store(true)
+	var once sync.Once
+	unblock := func() { once.Do(func() { close(peer.release) }) }
+	t.Cleanup(unblock)
+
+	x.world.set("s1", func(s *stubSession) { s.count = 1 })
+	x.hub.MarkTally("s1")
+	flushed := make(chan struct{})
+	go func() {
+		defer close(flushed)
+		x.clock.Advance(time.Second) // the flush, stuck on the peer
+	}()
+	select {
+	case <-peer.entered:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the flush did not reach the peer")
+	}
+
+	welcomed := make(chan *recorder, 1)
+	go func() { welcomed <- x.subscribe("live/ABC234") }()
+	select {
+	case screen := <-welcomed:
+		if got := counts(t, screen.take()); !slices.Equal(got, []int{1}) {
+			t.Fatalf("welcome counts = %v, want [1]", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a welcome waits for a delivery stuck on another subscriber")
+	}
+	if snap, err := x.hub.Snapshot("s1"); err != nil || decode(t, message(snap.Data)).Count != 1 {
+		t.Fatalf("snapshot during the stuck delivery: %v", err)
+	}
+
+	unblock()
+	<-flushed
+	if got := counts(t, peer.take()); !slices.Equal(got, []int{0, 1}) {
+		t.Fatalf("the peer got counts %v, want [0 1]", got)
+	}
+}
+
+// A subscription is never sent an older version than it has, whatever the
+// order deliveries and welcomes reach it in; a delivery skips a version it
+// has, a welcome repeats it.
+func TestSendToKeepsVersionsGrowing(t *testing.T) {
+	h := New(nil, nil)
+	r := &recorder{DefaultClient: subscriptions.NewDefaultClient()}
+	tg := target{r, "live/ABC234"}
+	snap := func(v int64) *Snapshot { return &Snapshot{Version: v, Data: []byte(strconv.FormatInt(v, 10))} }
+	for _, step := range []struct {
+		version int64
+		welcome bool
+	}{{2, false}, {1, false}, {1, true}, {2, false}, {2, true}, {3, false}} {
+		h.sendTo(tg, snap(step.version), step.welcome)
+	}
+	var got []string
+	for _, m := range r.take() {
+		got = append(got, string(m.Data))
+	}
+	if want := []string{"2", "2", "3"}; !slices.Equal(got, want) {
+		t.Fatalf("sent %v, want %v", got, want)
+	}
+
+	// Concurrent deliveries of every version: what arrives only grows.
+	r2 := &recorder{DefaultClient: subscriptions.NewDefaultClient()}
+	tg2 := target{r2, "live/ABC234"}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for v := range int64(200) {
+				h.sendTo(tg2, snap(v+1), (v+int64(g))%7 == 0)
+			}
+		})
+	}
+	wg.Wait()
+	last := int64(0)
+	for _, m := range r2.take() {
+		v, _ := strconv.ParseInt(string(m.Data), 10, 64)
+		if v < last {
+			t.Fatalf("version %d after %d", v, last)
+		}
+		last = v
+	}
+	if last != 200 {
+		t.Fatalf("last version %d, want 200", last)
+	}
+}
+
+func TestLiveTopics(t *testing.T) {
+	subs := []string{"live/ABC234", "responses/*", "live/abc234", "live/ABC234", "", "live/ABC234?x=1", "LIVE/ABC234"}
+	if got, want := liveTopics(subs), []string{"live/ABC234", "live/abc234", "live/ABC234?x=1"}; !slices.Equal(got, want) {
+		t.Fatalf("liveTopics = %v, want %v", got, want)
+	}
+	many := make([]string, 1000)
+	for i := range many {
+		many[i] = fmt.Sprintf("live/ABC234?x=%d", i)
+	}
+	if got := len(liveTopics(many)); got != MaxTopicsPerClient+1 {
+		t.Fatalf("%d topics listed of 1000, want %d: enough to refuse them", got, MaxTopicsPerClient+1)
+	}
+}
+
+// A client that subscribes again and again, to new aliases each time,
+// keeps records for its current live topics only.
+func TestDeliveryRecordsFollowSubscriptions(t *testing.T) {
+	x := newHarness(t)
+	x.open("s1", "ABC234")
+	x.clock.Advance(0)
+	r := &recorder{DefaultClient: subscriptions.NewDefaultClient()}
+	x.app.SubscriptionsBroker().Register(r)
+	for round := range 50 {
+		names := make([]string, MaxTopicsPerClient)
+		for i := range names {
+			names[i] = fmt.Sprintf("live/ABC234?round=%d&x=%d", round, i)
+		}
+		r.Unsubscribe()
+		r.Subscribe(names...)
+		x.hub.keepTopics(r, names) // as the subscribe hook does
+		for _, name := range names {
+			x.hub.Welcome(r, name)
+		}
+	}
+	set := r.Get(sentKey).(*sentSet)
+	set.mu.Lock()
+	n := len(set.byName)
+	set.mu.Unlock()
+	if n != MaxTopicsPerClient {
+		t.Fatalf("%d delivery records after 50 rounds of %d topics, want %d", n, MaxTopicsPerClient, MaxTopicsPerClient)
+	}
+	if got := len(r.take()); got != 50*MaxTopicsPerClient {
+		t.Fatalf("%d welcomes, want %d", got, 50*MaxTopicsPerClient)
+	}
+}
