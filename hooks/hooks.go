@@ -1,6 +1,7 @@
 // Package hooks holds Conflicto's record rules: the OnRecord* hooks of
 // sessions, activities (and their order), participants (and nicknames) and
-// responses, plus the start-up sync of the superuser and the sign-up rule.
+// responses, plus the start-up sync of the superuser and the sign-up rule,
+// and the explanation of the API rules' refusals (refusals.go).
 // They run on every save path — REST, batch, the dashboard, Go code — so the
 // rules hold whoever writes. One file per collection, each with an
 // unexported register function that Register calls.
@@ -24,4 +25,5 @@ func Register(app core.App, cfg config.Config, logger *slog.Logger, p *presence.
 	registerParticipants(app, p)
 	registerLive(app, cfg)
 	registerResponses(app, p)
+	registerRefusals(app)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"conflicto/apierr"
 )
 
 // stored returns r as the database holds it. Record.Original is not enough
@@ -12,7 +14,7 @@ import (
 func stored(app core.App, r *core.Record) (*core.Record, error) {
 	old, err := app.FindRecordById(r.Collection(), r.Id)
 	if err != nil {
-		return nil, fmt.Errorf("load stored %s %s: %w", r.Collection().Name, r.Id, err)
+		return nil, apierr.ServerFault(fmt.Errorf("load stored %s %s: %w", r.Collection().Name, r.Id, err))
 	}
 	return old, nil
 }

@@ -74,15 +74,15 @@ func checkBody(e *core.RequestEvent) error {
 	switch {
 	case bodyless:
 		if len(trimmed) > 0 && !bytes.Equal(trimmed, []byte("{}")) {
-			return apis.NewBadRequestError("This endpoint takes no request body.", nil)
+			return apierr.BadBody("body_not_allowed", "This endpoint takes no request body.")
 		}
 		return e.Next()
 	case len(trimmed) == 0:
 		return e.Next()
 	case !utf8.Valid(body):
-		return apis.NewBadRequestError("The request body is not valid UTF-8.", nil)
+		return apierr.BadBody("invalid_json", "The request body is not valid UTF-8.")
 	case !json.Valid(body):
-		return apis.NewBadRequestError("The request body is not one valid JSON value.", nil)
+		return apierr.BadBody("invalid_json", "The request body is not one valid JSON value.")
 	}
 	if apiErr := apierr.Duplicates(body); apiErr != nil {
 		return apiErr
@@ -126,11 +126,11 @@ func isBodyless(path string) bool {
 
 func checkRecordBody(body []byte, collection *core.Collection) error {
 	if body[0] != '{' {
-		return apis.NewBadRequestError("The request body must be a JSON object.", nil)
+		return apierr.BadBody("invalid_type", "The request body must be a JSON object.")
 	}
 	obj, err := objectMembers(body)
 	if err != nil {
-		return apis.NewBadRequestError("The request body must be a JSON object.", nil)
+		return apierr.BadBody("invalid_type", "The request body must be a JSON object.")
 	}
 	for name, raw := range obj {
 		kind, known := recordFieldKind(collection, name)
