@@ -20,6 +20,7 @@ import (
 // (stdout); p records the participants' signs of life.
 func Register(app core.App, cfg config.Config, logger *slog.Logger, p *presence.Writer) {
 	registerAuth(app, cfg, logger)
+	registerSettings(app, cfg, logger)
 	registerSessions(app, cfg)
 	registerActivities(app)
 	registerParticipants(app, p)
