@@ -154,3 +154,11 @@ func (d distribution) MarshalJSON() ([]byte, error) {
 	}
 	return append(buf, '}'), nil
 }
+
+func (c *pokerConfig) labels(value []byte) []string {
+	var v pokerValue
+	if json.Unmarshal(value, &v) != nil || v.Card == "" {
+		return nil
+	}
+	return []string{v.Card}
+}
