@@ -118,6 +118,17 @@ func TestHosts(t *testing.T) {
 	if _, err := app.FindAuthRecordByEmail(c.Users, "cy@example.com"); err == nil {
 		t.Fatal("a refused add created cy")
 	}
+
+	// A database fault is an error, not a short list.
+	if _, err := app.DB().NewQuery("ALTER TABLE {{" + c.Sessions + "}} RENAME TO {{gone}}").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hosts(app, "", "list"); err == nil || !strings.Contains(err.Error(), "count the sessions") {
+		t.Fatalf("list on a broken database: %v", err)
+	}
+	if _, err := hosts(app, "", "remove", "ada@example.com"); err == nil {
+		t.Fatal("remove on a broken database succeeded")
+	}
 }
 
 func checkLogin(t testing.TB, app core.App, email, password string) {

@@ -69,15 +69,12 @@ func explainRefusal(e *core.RequestEvent) error {
 	if e.Auth == nil {
 		return apis.NewUnauthorizedError("Sign in first: this needs a host's or a participant's token.", nil)
 	}
-	if explain == nil {
-		return err
-	}
-	info, infoErr := e.RequestInfo()
-	if infoErr != nil {
-		return err
-	}
-	if why := explain(e, info.Body); why != nil {
-		return why
+	// The body as the handler read it (cached); an explainer answers nil
+	// for what it cannot explain, which then keeps PocketBase's answer.
+	if info, infoErr := e.RequestInfo(); explain != nil && infoErr == nil {
+		if why := explain(e, info.Body); why != nil {
+			return why
+		}
 	}
 	return err
 }

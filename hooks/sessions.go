@@ -107,7 +107,7 @@ func onSessionDelete(e *core.RecordEvent) error {
 		case c.AsSession(fresh).Status() == c.SessionActive:
 			return apierr.Invalid(c.SessionStatus, "session_active", "An active session cannot be deleted; complete it first.")
 		}
-		return e.Next()
+		return faultUnlessClients(e.Next())
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -249,4 +250,41 @@ func deadURL(t *testing.T) string {
 	}
 	defer l.Close()
 	return "http://" + l.Addr().String()
+}
+
+// TestStepsCheckWhatComesBack: the walk does not only send requests, it
+// checks the answers: against a server that answers 500, an empty object
+// or no JSON at all, every step fails.
+func TestStepsCheckWhatComesBack(t *testing.T) {
+	for _, fake := range []struct {
+		status int
+		body   string
+	}{
+		{http.StatusInternalServerError, `{"status":500}`},
+		{http.StatusOK, `{}`},
+		{http.StatusOK, `not JSON`},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(fake.status)
+			_, _ = w.Write([]byte(fake.body))
+		}))
+		for i, s := range steps {
+			w := &walk{api: srv.URL, client: srv.Client(), host: "h", sid: "s", code: "C", poll: "p", quiz: "q",
+				poker: "k", wordcloud: "w", ptoken: "t", pid: "a"}
+			if err := s.run(w); err == nil {
+				t.Errorf("step %d (%s) passed on %d %s", i+1, s.say, fake.status, fake.body)
+			}
+		}
+		srv.Close()
+	}
+}
+
+// A step that cannot reach the server fails with the cause.
+func TestStepsOnADeadServer(t *testing.T) {
+	w := &walk{api: deadURL(t), client: &http.Client{Timeout: time.Second}, sid: "s"}
+	for i, s := range steps {
+		if err := s.run(w); err == nil {
+			t.Fatalf("step %d (%s) passed with no server", i+1, s.say)
+		}
+	}
 }
