@@ -134,8 +134,11 @@ func TestCrashSafety(t *testing.T) {
 		t.Errorf("%d answers stored, %d acknowledged", list.TotalItems, len(acked))
 	}
 
-	// A graceful stop exits 0 within a few seconds.
-	if code := srv2.stop(syscall.SIGTERM, 5*time.Second); code != 0 {
+	// A graceful stop exits 0 before an orchestrator's grace period runs
+	// out (docker-compose.yml: 15 s; the drain alone may take 10 s). Idle,
+	// it takes well under a second; .ci/run runs this beside the race-built
+	// suite on two cores, where 5 s proved too tight to be a fair bound.
+	if code := srv2.stop(syscall.SIGTERM, 15*time.Second); code != 0 {
 		t.Fatalf("exit code after SIGTERM = %d, want 0\n%s", code, srv2.logs)
 	}
 	checkInvariants(t, dataDir)
