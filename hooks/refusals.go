@@ -51,18 +51,24 @@ func registerRefusals(app core.App) {
 }
 
 func explainRefusal(e *core.RequestEvent) error {
-	name, isCreate, ok := recordRoute(e.Request)
+	nameOrID, isCreate, ok := recordRoute(e.Request)
 	if !ok {
 		return e.Next()
 	}
-	explain, ours := explained[name]
+	// By name or by id, as PocketBase's record routes take either (the
+	// dashboard uses ids); an unknown one is left to their 404.
+	collection, err := e.App.FindCachedCollectionByNameOrId(nameOrID)
+	if err != nil {
+		return e.Next()
+	}
+	explain, ours := explained[collection.Name]
 	if !ours {
 		return e.Next()
 	}
 	if e.Auth == nil && strings.TrimSpace(e.Request.Header.Get("Authorization")) != "" {
-		return apis.NewUnauthorizedError("The token is invalid or expired, or its account no longer exists (a removed participant joins again).", nil)
+		return apis.NewUnauthorizedError("The token is invalid or expired, or its account no longer exists: sign in or join again.", nil)
 	}
-	err := e.Next()
+	err = e.Next()
 	if !isCreate || !isCreateRuleRefusal(err) {
 		return err
 	}
@@ -79,10 +85,10 @@ func explainRefusal(e *core.RequestEvent) error {
 	return err
 }
 
-// recordRoute returns the collection of a record route
-// (/api/collections/{name}/records[/{id}]) and whether the request creates a
-// record; ok is false for any other path.
-func recordRoute(r *http.Request) (name string, isCreate, ok bool) {
+// recordRoute returns the collection (name or id) of a record route
+// (/api/collections/{collection}/records[/{id}]) and whether the request
+// creates a record; ok is false for any other path.
+func recordRoute(r *http.Request) (nameOrID string, isCreate, ok bool) {
 	rest, found := strings.CutPrefix(r.URL.Path, "/api/collections/")
 	if !found {
 		return "", false, false

@@ -89,6 +89,10 @@ func TestRuleRefusalsNameTheField(t *testing.T) {
 			body: `{"activity":"A1","participant":"ADA","value":{"choices":[0]}}`, status: 401, want: []string{`"status":401`}},
 		{name: "a garbage token on a list", actor: garbage, method: http.MethodGet, url: activityRecords,
 			status: 401, want: []string{`"status":401`}},
+		{name: "a kicked participant, the collection named by id", actor: kicked, url: "/api/collections/RESPONSESID/records",
+			body: `{"activity":"A1","participant":"EVE","value":{"choices":[0]}}`, status: 401, want: []string{`"status":401`}},
+		{name: "a foreign owner, the collection named by id", actor: actorOwner, url: "/api/collections/SESSIONSID/records",
+			body: `{"title":"Retro","owner":"HOSTB"}`, status: 400, want: []string{errCode("owner", "forbidden_owner")}},
 	}
 
 	for _, s := range scenarios {
@@ -114,8 +118,17 @@ func TestRuleRefusalsNameTheField(t *testing.T) {
 			default:
 				headers = w.headers(t, s.actor)
 			}
+			ids := map[string]string{}
+			for _, name := range []string{c.Sessions, c.Responses} {
+				col, err := w.app.FindCollectionByNameOrId(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids[name] = col.Id
+			}
 			fillIDs := func(v string) string {
-				return strings.NewReplacer("R1", r1.Id, "EVE", eve.Id, "ADA", w.ada.Id, "BOB", w.bob.Id).
+				return strings.NewReplacer("R1", r1.Id, "EVE", eve.Id, "ADA", w.ada.Id, "BOB", w.bob.Id,
+					"SESSIONSID", ids[c.Sessions], "RESPONSESID", ids[c.Responses]).
 					Replace(fill(w, v, a1, b1))
 			}
 			method := s.method
