@@ -7,7 +7,9 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/conflicto .
+# The version the start line and --version report: docker build --build-arg VERSION=1.4.0
+ARG VERSION=dev
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X conflicto/commands.Version=${VERSION}" -o /out/conflicto .
 # The data dir must exist, owned by the runtime user, before the volume is
 # mounted on it: a fresh named volume copies its owner from the image.
 RUN mkdir -p /out/pb_data

@@ -172,3 +172,11 @@ func pokerVotes(named []NamedAnswer) []pokerVote {
 	}
 	return votes
 }
+
+func (c *pokerConfig) labels(value []byte) []string {
+	var v pokerValue
+	if json.Unmarshal(value, &v) != nil || v.Card == "" {
+		return nil
+	}
+	return []string{v.Card}
+}

@@ -100,3 +100,23 @@ func (c *pollConfig) results(groups []Group, _ []NamedAnswer, _ bool) map[string
 	}
 	return map[string]any{"counts": counts, "voters": voters}
 }
+
+func (c *pollConfig) labels(value []byte) []string {
+	var v pollValue
+	if json.Unmarshal(value, &v) != nil {
+		return nil
+	}
+	return optionTexts(c.Options, v.Choices...)
+}
+
+// optionTexts returns the texts of the options at indexes, skipping any
+// index out of range.
+func optionTexts(options []string, indexes ...int) []string {
+	var out []string
+	for _, i := range indexes {
+		if i >= 0 && i < len(options) {
+			out = append(out, options[i])
+		}
+	}
+	return out
+}

@@ -138,3 +138,11 @@ func (c *quizConfig) score(answer any, elapsed time.Duration) int {
 	den := 2 * limit
 	return int((2*num + den) / (2 * den))
 }
+
+func (c *quizConfig) labels(value []byte) []string {
+	var v quizValue
+	if json.Unmarshal(value, &v) != nil {
+		return nil
+	}
+	return optionTexts(c.Options, v.Choice)
+}

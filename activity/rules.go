@@ -12,6 +12,9 @@ type config interface {
 	public(revealed bool) map[string]any
 	resultsPublic(revealed bool) bool
 	results(groups []Group, named []NamedAnswer, revealed bool) map[string]any
+	// labels says what a stored (canonical) answer reads as: option texts,
+	// a card, words; nil when it does not decode.
+	labels(value []byte) []string
 }
 
 // timed is a config whose answers close a time after the activity started.
@@ -179,6 +182,13 @@ func (r *Rules) ResultsPublic(revealed bool) bool { return r.cfg.resultsPublic(r
 func (r *Rules) Results(groups []Group, named []NamedAnswer, revealed bool) map[string]any {
 	return r.cfg.results(groups, named, revealed)
 }
+
+// Labels returns what a stored answer reads as, for people (the export):
+// a poll's chosen option texts in option order, a poker card, a quiz's
+// chosen option text, a word cloud's words. The value is the canonical JSON
+// Validate returned; a value that does not decode, or names an option the
+// config lacks, yields nil (for that option, nothing).
+func (r *Rules) Labels(value []byte) []string { return r.cfg.labels(value) }
 
 func valueTooLarge() *Error {
 	return &Error{Field: "value", Code: "value_too_large", Message: fmt.Sprintf("Value must be at most %d bytes.", MaxValueSize)}

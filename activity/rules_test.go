@@ -77,3 +77,61 @@ func TestScoreOfUnscoredType(t *testing.T) {
 		t.Fatalf("poker score = %d/%v", score, scored)
 	}
 }
+
+// TestLabels: what a stored answer reads as, per type, for the export's
+// readable column; a validated answer always has labels.
+func TestLabels(t *testing.T) {
+	scenarios := []struct {
+		name   string
+		typ    Type
+		config string
+		value  string
+		want   []string
+	}{
+		{"poll, one choice", Poll, `{"options":["Pizza","Sushi"]}`, `{"choices":[1]}`, []string{"Sushi"}},
+		{"poll, several choices in option order", Poll, `{"options":["Red","Green","Blue"],"multiple":true}`, `{"choices":[0,2]}`, []string{"Red", "Blue"}},
+		{"poll, an index the config lacks", Poll, `{"options":["a","b"]}`, `{"choices":[5]}`, nil},
+		{"poker", Poker, `{}`, `{"card":"☕"}`, []string{"☕"}},
+		{"poker, no card", Poker, `{}`, `{}`, nil},
+		{"quiz", Quiz, `{"options":["3","4"],"correct":1}`, `{"choice":1}`, []string{"4"}},
+		{"quiz, an index the config lacks", Quiz, `{"options":["3","4"],"correct":1}`, `{"choice":-1}`, nil},
+		{"word cloud", Wordcloud, `{}`, `{"words":["go","rust"]}`, []string{"go", "rust"}},
+		{"not JSON", Wordcloud, `{}`, `{"words":`, nil},
+	}
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			r, err := Parse(s.typ, []byte(s.config))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := r.Labels([]byte(s.value)); !slices.Equal(got, s.want) {
+				t.Fatalf("Labels(%s) = %q, want %q", s.value, got, s.want)
+			}
+		})
+	}
+
+	// Every type labels the answers it validates.
+	answers := map[Type][2]string{
+		Poll:      {`{"options":["a","b"]}`, `{"choices":[0]}`},
+		Poker:     {`{}`, `{"card":"5"}`},
+		Quiz:      {`{"options":["a","b"],"correct":0}`, `{"choice":1}`},
+		Wordcloud: {`{}`, `{"words":["Hello"]}`},
+	}
+	for _, typ := range Types() {
+		pair, ok := answers[typ]
+		if !ok {
+			t.Fatalf("no answer for %s: pin the new type here", typ)
+		}
+		r, perr := Parse(typ, []byte(pair[0]))
+		if perr != nil {
+			t.Fatal(perr)
+		}
+		a, verr := r.Validate([]byte(pair[1]), nil)
+		if verr != nil {
+			t.Fatal(verr)
+		}
+		if labels := r.Labels(a.JSON); len(labels) == 0 {
+			t.Fatalf("%s: no labels for the validated answer %s", typ, a.JSON)
+		}
+	}
+}

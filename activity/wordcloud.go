@@ -264,3 +264,11 @@ func (c *wordcloudConfig) results(groups []Group, _ []NamedAnswer, _ bool) map[s
 	})
 	return map[string]any{"words": words[:min(len(words), maxCloudWords)]}
 }
+
+func (c *wordcloudConfig) labels(value []byte) []string {
+	var v wordcloudValue
+	if json.Unmarshal(value, &v) != nil {
+		return nil
+	}
+	return v.Words
+}

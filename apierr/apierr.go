@@ -48,6 +48,17 @@ func BadRequest(field, code, message string) *router.ApiError {
 	return apis.NewBadRequestError(message, map[string]error{field: FieldError{code: code, message: message}})
 }
 
+// BodyField is the field a 400 names when the request body as a whole is
+// at fault (not JSON, not an object, sent to a route that takes none):
+// every 400 names a field, so a client can always read data.<field>.code.
+const BodyField = "body"
+
+// BadBody is a 400 about the whole request body: data.body.code is code
+// (invalid_json, invalid_type or body_not_allowed; docs/API.md).
+func BadBody(code, message string) *router.ApiError {
+	return BadRequest(BodyField, code, message)
+}
+
 // Conflict is a 409 with data.<field>.code (and extra keys, if any).
 func Conflict(field, code, message string, extra map[string]any) *router.ApiError {
 	return router.NewApiError(http.StatusConflict, message, map[string]error{field: FieldError{code: code, message: message, extra: extra}})

@@ -62,13 +62,13 @@ func TestAccessMatrix(t *testing.T) {
 		// sessions
 		{op{"sessions list", "GET", "/api/collections/sessions/records", ""}, [6]cell{hidden, hidden, hidden, seen, hidden, seen}},
 		{op{"sessions view", "GET", "/api/collections/sessions/records/S1", ""}, [6]cell{s(404), ok, s(404), ok, s(404), ok}},
-		{op{"sessions create", "POST", "/api/collections/sessions/records", `{"title":"New","owner":"HOSTA"}`}, [6]cell{s(400), s(400), s(400), created, s(400), created}},
+		{op{"sessions create", "POST", "/api/collections/sessions/records", `{"title":"New","owner":"HOSTA"}`}, [6]cell{s(401), s(403), s(403), created, s(400), created}},
 		{op{"sessions update", "PATCH", "/api/collections/sessions/records/S1", `{"title":"Renamed"}`}, [6]cell{s(404), s(404), s(404), ok, s(404), ok}},
 		{op{"sessions delete (active)", "DELETE", "/api/collections/sessions/records/S1", ""}, [6]cell{s(404), s(404), s(404), s(404), s(404), s(400)}},
 		// activities
 		{op{"activities list", "GET", "/api/collections/activities/records", ""}, [6]cell{hidden, hidden, hidden, seen, hidden, seen}},
 		{op{"activities view", "GET", "/api/collections/activities/records/A1", ""}, [6]cell{s(404), s(404), s(404), ok, s(404), ok}},
-		{op{"activities create", "POST", "/api/collections/activities/records", `{"session":"S1","type":"poker","title":"Estimate"}`}, [6]cell{s(400), s(400), s(400), created, s(400), created}},
+		{op{"activities create", "POST", "/api/collections/activities/records", `{"session":"S1","type":"poker","title":"Estimate"}`}, [6]cell{s(401), s(403), s(403), created, s(400), created}},
 		{op{"activities update", "PATCH", "/api/collections/activities/records/A1", `{"title":"Changed"}`}, [6]cell{s(404), s(404), s(404), ok, s(404), ok}},
 		{op{"activities delete", "DELETE", "/api/collections/activities/records/D1", ""}, [6]cell{s(404), s(404), s(404), deleted, s(404), deleted}},
 		// participants
@@ -81,7 +81,7 @@ func TestAccessMatrix(t *testing.T) {
 		// responses
 		{op{"responses list", "GET", "/api/collections/responses/records", ""}, [6]cell{hidden, seen, hidden, seen, hidden, seen}},
 		{op{"responses view", "GET", "/api/collections/responses/records/R1", ""}, [6]cell{s(404), ok, s(404), ok, s(404), ok}},
-		{op{"responses create for Bob", "POST", "/api/collections/responses/records", `{"activity":"A1","participant":"BOB","value":{"choices":[1]}}`}, [6]cell{s(400), s(400), s(400), s(400), s(400), created}},
+		{op{"responses create for Bob", "POST", "/api/collections/responses/records", `{"activity":"A1","participant":"BOB","value":{"choices":[1]}}`}, [6]cell{s(401), s(400), s(400), s(403), s(403), created}},
 		{op{"responses update", "PATCH", "/api/collections/responses/records/R1", `{"value":{"choices":[1]}}`}, [6]cell{s(404), ok, s(404), s(404), s(404), ok}},
 		{op{"responses delete", "DELETE", "/api/collections/responses/records/R1", ""}, [6]cell{s(403), s(403), s(403), s(403), s(403), deleted}},
 	}
@@ -121,7 +121,10 @@ func TestAccessMatrix(t *testing.T) {
 					ExpectedStatus:     want.status,
 					ExpectedContent:    expected,
 					NotExpectedContent: notExpected,
-					TestAppFactory:     w.factory,
+					AfterTestFunc: func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+						checkNamesAField(t, res) // every 400 names its field
+					},
+					TestAppFactory: w.factory,
 				}).Test(t)
 			})
 		}

@@ -1,6 +1,7 @@
 package apitest_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -113,6 +114,9 @@ func TestBadInputSweep(t *testing.T) {
 		if res.status < 400 || res.status >= 500 || !strings.Contains(string(res.body), `"message":"`) {
 			t.Errorf("GET %.80s: status %d, want a 4xx with a message: %.300s", path, res.status, res.body)
 		}
+		if res.status == 400 && !namesAField(res.body) {
+			t.Errorf("GET %.80s: a 400 that names no field: %.300s", path, res.body)
+		}
 		if after := snapshot(); after != before {
 			t.Errorf("GET %.80s wrote something", path)
 		}
@@ -131,11 +135,32 @@ func TestBadInputSweep(t *testing.T) {
 			if !strings.Contains(string(res.body), `"message":"`) {
 				t.Errorf("%s: no message in %.300s", label, res.body)
 			}
+			if res.status == 400 && !namesAField(res.body) {
+				t.Errorf("%s: a 400 that names no field: %.300s", label, res.body)
+			}
 			if after := snapshot(); after != before {
 				t.Errorf("%s: a refused request wrote something:\n before %s\n after  %s", label, before, after)
 			}
 		}
 	}
+}
+
+// namesAField reports whether an error body carries data.<field>.code.
+func namesAField(body []byte) bool {
+	var e struct {
+		Data map[string]struct {
+			Code string `json:"code"`
+		} `json:"data"`
+	}
+	if json.Unmarshal(body, &e) != nil || len(e.Data) == 0 {
+		return false
+	}
+	for _, fe := range e.Data {
+		if fe.Code == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // The dashboard (a superuser) sends a record back whole, hidden and

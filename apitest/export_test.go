@@ -170,17 +170,25 @@ func TestExportCSV(t *testing.T) {
 			if err != nil {
 				t.Fatalf("parse csv: %v\n%s", err, body)
 			}
-			header := "session_code,activity_position,activity_type,activity_title,participant_nickname,value,score,answered_at"
+			// answer is what people read; value the canonical JSON beside it.
+			header := "session_code,activity_position,activity_type,activity_title,participant_nickname,answer,value,score,answered_at"
 			if len(rows) != 5 || strings.Join(rows[0], ",") != header {
 				t.Fatalf("csv = %q", rows)
 			}
 			quiz := rows[3]
 			if quiz[0] != codeOf(w.s1) || quiz[1] != "2" || quiz[2] != "quiz" || quiz[3] != "Question quiz" ||
-				quiz[4] != "Ada" || quiz[5] != `{"choice":2}` || quiz[6] == "0" || quiz[7] == "" {
+				quiz[4] != "Ada" || quiz[5] != "4" || quiz[6] != `{"choice":2}` || quiz[7] == "0" || quiz[8] == "" {
 				t.Fatalf("quiz row = %q", quiz)
 			}
-			if rows[4][5] != `{"card":"8"}` {
-				t.Fatalf("poker row = %q", rows[4])
+			for i, want := range [][2]string{
+				{"Red; Blue", `{"choices":[0,2]}`}, // Ada's two poll choices, in option order
+				{"Green", `{"choices":[1]}`},
+				{"4", `{"choice":2}`},
+				{"8", `{"card":"8"}`},
+			} {
+				if row := rows[i+1]; row[5] != want[0] || row[6] != want[1] {
+					t.Fatalf("row %d: answer %q value %q, want %q %q", i+1, row[5], row[6], want[0], want[1])
+				}
 			}
 		},
 	}).Test(t)

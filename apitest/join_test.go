@@ -34,7 +34,7 @@ func TestJoin(t *testing.T) {
 		{name: "malformed code", body: `{"code":"AB1","nickname":"Grace"}`, status: 400, expected: []string{`"code":"code_invalid"`}},
 		{name: "missing code", body: `{"nickname":"Grace"}`, status: 400, expected: []string{`"code":"code_required"`}},
 		{name: "code of wrong type", body: `{"code":123456,"nickname":"Grace"}`, status: 400, expected: []string{`"code":"invalid_type"`}},
-		{name: "malformed json", body: `{"code":`, status: 400, expected: []string{`"data":{}`}},
+		{name: "malformed json", body: `{"code":`, status: 400, expected: []string{errCode("body", "invalid_json")}},
 		{name: "draft session", body: `{"code":"DRAFT","nickname":"Grace"}`, status: 409, expected: []string{`"code":"session_not_started"`}},
 		{name: "completed session", body: `{"code":"DONE","nickname":"Grace"}`, status: 409, expected: []string{`"code":"session_ended"`}},
 		{name: "nickname taken", body: `{"code":"CODE","nickname":"ada"}`, status: 409,

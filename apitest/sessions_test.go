@@ -136,9 +136,9 @@ func TestSessionsCollectionAccess(t *testing.T) {
 			op: "create", method: http.MethodPost, url: func(testing.TB, *world) string { return sessionRecords },
 			body: `{"title":"  Retro  "}`,
 			want: map[string]cell{
-				actorAnonymous:   {400, []string{`"data":{}`}, nil},
-				actorParticipant: {400, []string{`"data":{}`}, nil},
-				actorOutsider:    {400, []string{`"data":{}`}, nil},
+				actorAnonymous:   {401, []string{`"status":401`}, nil},
+				actorParticipant: {403, []string{`"status":403`}, nil},
+				actorOutsider:    {403, []string{`"status":403`}, nil},
 				actorOwner:       {200, []string{`"title":"Retro"`, `"status":"draft"`, `"owner":"HOSTA"`, `"started_at":""`}, nil},
 				actorOtherHost:   {200, []string{`"title":"Retro"`, `"owner":"HOSTB"`}, nil},
 				actorSuperuser:   {400, []string{errCode("owner", "validation_required")}, nil},
@@ -148,9 +148,9 @@ func TestSessionsCollectionAccess(t *testing.T) {
 			op: "create for host A", method: http.MethodPost, url: func(testing.TB, *world) string { return sessionRecords },
 			body: `{"title":"Retro","owner":"HOSTA"}`,
 			want: map[string]cell{
-				actorParticipant: {400, []string{`"data":{}`}, nil},
+				actorParticipant: {403, []string{`"status":403`}, nil},
 				actorOwner:       {200, []string{`"owner":"HOSTA"`}, nil},
-				actorOtherHost:   {400, []string{`"data":{}`}, nil}, // a foreign owner
+				actorOtherHost:   {400, []string{errCode("owner", "forbidden_owner")}, nil}, // a foreign owner
 				actorSuperuser:   {200, []string{`"owner":"HOSTA"`, `"status":"draft"`}, nil},
 			},
 		},

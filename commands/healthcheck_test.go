@@ -182,6 +182,7 @@ func TestLocalURL(t *testing.T) {
 		{"[::]:8090", "http://127.0.0.1:8090"},
 		{"[::1]:8090", "http://[::1]:8090"},
 		{"localhost:9000", "http://localhost:9000"},
+		{"localhost", "http://localhost"}, // no port: used as it is
 	}
 	for _, s := range scenarios {
 		if got := commands.LocalURL(s.listen); got != s.want {

@@ -10,17 +10,21 @@ import (
 	"conflicto/config"
 )
 
-// Run adds Conflicto's commands to app (serve, healthcheck, PocketBase's
-// superuser) and executes the command line in args. It returns the exit
-// code: 0, or 1 when the command failed (serve unable to listen, a failed
-// migration). Since PocketBase 0.40, Execute returns a command's error
-// after the terminate hooks ran.
+// Run adds Conflicto's commands to app (serve, healthcheck, hosts,
+// PocketBase's superuser) and executes the command line in args. It returns
+// the exit code: 0, or 1 when the command failed (serve unable to listen, a
+// failed migration, a refused hosts change, an unknown command or flag).
+// Since PocketBase 0.40, Execute returns a command's error after the
+// terminate hooks ran.
 func Run(app *pocketbase.PocketBase, cfg config.Config, logger *slog.Logger, args []string) int {
 	// PocketBase's error writer prints to stdout, where only JSON logs go.
 	app.RootCmd.SetErr(os.Stderr)
+	app.RootCmd.Version = Version // --version: Conflicto's, not PocketBase's
+
+	app.RootCmd.SetArgs(args)
 
 	healthcheck := NewHealthcheck(cfg)
-	app.RootCmd.AddCommand(cmd.NewSuperuserCommand(app), NewServe(app, cfg), healthcheck)
+	app.RootCmd.AddCommand(cmd.NewSuperuserCommand(app), NewServe(app, cfg, logger), healthcheck, NewHosts(app))
 
 	// The health check only probes a running server over HTTP: it runs
 	// without app.Execute, which would bootstrap the app (open the data

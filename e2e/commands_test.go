@@ -1,9 +1,11 @@
 package e2e
 
 import (
+	"encoding/json"
 	"net"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 )
@@ -36,6 +38,12 @@ func TestExitCodes(t *testing.T) {
 		{"healthcheck of a dead address", []string{"healthcheck", "--url", "http://" + busy.Addr().String()}, nil, 1},
 		{"healthcheck of a live server", []string{"healthcheck", "--url", live.url}, nil, 0},
 		{"invalid configuration", []string{"serve", "--dir", t.TempDir()}, []string{"CONFLICTO_LOG_LEVEL=loud"}, 2},
+		{"an unknown command (a typo in a script)", []string{"backup"}, nil, 1},
+		{"an unknown flag", []string{"healthcheck", "--uri", live.url}, nil, 1},
+		{"hosts without a subcommand", []string{"hosts", "--dir", t.TempDir()}, nil, 1},
+		{"hosts add of a bad email", []string{"hosts", "add", "nobody", "--dir", t.TempDir()}, nil, 1},
+		{"hosts list of a fresh data dir", []string{"hosts", "list", "--dir", t.TempDir()}, nil, 0},
+		{"--version", []string{"--version"}, nil, 0},
 	}
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) {
@@ -56,5 +64,56 @@ func TestExitCodes(t *testing.T) {
 				t.Fatalf("exit code %d, want %d", got, s.want)
 			}
 		})
+	}
+}
+
+// TestStartLine: serve logs one line saying where it listens, where the
+// dashboard and the join links are, and the version stamped at build time.
+func TestStartLine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the real binary")
+	}
+	srv := startServer(t, t.TempDir(), "CONFLICTO_LOG_LEVEL=info", "CONFLICTO_PUBLIC_URL=https://live.example.com")
+	addr := strings.TrimPrefix(srv.url, "http://")
+	want := map[string]any{
+		"msg":       "conflicto started",
+		"listen":    addr,
+		"dashboard": srv.url + "/_/",
+		"join_url":  "https://live.example.com/join/",
+		"version":   buildVersion,
+	}
+	var starts []map[string]any
+	deadline := time.Now().Add(5 * time.Second)
+	for len(starts) == 0 && time.Now().Before(deadline) {
+		for _, line := range strings.Split(srv.logs.String(), "\n") {
+			var m map[string]any
+			if json.Unmarshal([]byte(line), &m) == nil && m["msg"] == "conflicto started" {
+				starts = append(starts, m)
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(starts) != 1 {
+		t.Fatalf("%d start lines, want 1:\n%s", len(starts), srv.logs)
+	}
+	for k, v := range want {
+		if starts[0][k] != v {
+			t.Fatalf("%s = %v, want %v\n%s", k, starts[0][k], v, srv.logs)
+		}
+	}
+}
+
+// TestVersionIsStamped: --version prints the version given at link time.
+func TestVersionIsStamped(t *testing.T) {
+	bin, err := binary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "--version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "version "+buildVersion) {
+		t.Fatalf("--version printed %q, want %s", out, buildVersion)
 	}
 }

@@ -134,11 +134,11 @@ func TestCrashSafety(t *testing.T) {
 		t.Errorf("%d answers stored, %d acknowledged", list.TotalItems, len(acked))
 	}
 
-	// A graceful stop exits 0 within the drain (10 s) and a margin. It is
-	// usually at once, but http.Server.Shutdown waits up to 5 s for a
-	// connection that is open with no request yet (the client's transport
-	// may have dialed one it did not use; seen on a loaded machine).
-	if code := srv2.stop(syscall.SIGTERM, 12*time.Second); code != 0 {
+	// A graceful stop exits 0 before an orchestrator's grace period runs
+	// out (docker-compose.yml: 15 s; the drain alone may take 10 s). Idle,
+	// it takes well under a second; .ci/run runs this beside the race-built
+	// suite on two cores, where 5 s proved too tight to be a fair bound.
+	if code := srv2.stop(syscall.SIGTERM, 15*time.Second); code != 0 {
 		t.Fatalf("exit code after SIGTERM = %d, want 0\n%s", code, srv2.logs)
 	}
 	checkInvariants(t, dataDir)

@@ -24,6 +24,10 @@ const (
 	suPassword = "crash-safety-123"
 )
 
+// buildVersion is the version the test binary is stamped with, as the
+// Dockerfile stamps its own (-X conflicto/commands.Version=...).
+const buildVersion = "e2e-build"
+
 // binary builds the server once per test run, exactly as the Dockerfile does.
 var binary = sync.OnceValues(func() (string, error) {
 	dir, err := os.MkdirTemp("", "conflicto-e2e-bin-")
@@ -31,7 +35,7 @@ var binary = sync.OnceValues(func() (string, error) {
 		return "", err
 	}
 	out := filepath.Join(dir, "conflicto")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "conflicto")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w -X conflicto/commands.Version="+buildVersion, "-o", out, "conflicto")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build: %v\n%s", err, msg)
@@ -52,8 +56,27 @@ type server struct {
 	t    testing.TB
 	cmd  *exec.Cmd
 	url  string
-	logs *bytes.Buffer
+	logs *logBuffer
 	done chan error
+}
+
+// logBuffer holds a process's output; the process writes it from its own
+// goroutine while the test reads it.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func freePort(t testing.TB) string {
@@ -66,15 +89,16 @@ func freePort(t testing.TB) string {
 	return l.Addr().String()
 }
 
-// startServer runs `conflicto serve` on dataDir and waits until it is ready.
-func startServer(t testing.TB, dataDir string) *server {
+// startServer runs `conflicto serve` on dataDir and waits until it is ready;
+// env adds to (and overrides) the test's CONFLICTO_* settings.
+func startServer(t testing.TB, dataDir string, env ...string) *server {
 	t.Helper()
 	bin, err := binary()
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := freePort(t)
-	s := &server{t: t, url: "http://" + addr, logs: new(bytes.Buffer), done: make(chan error, 1)}
+	s := &server{t: t, url: "http://" + addr, logs: new(logBuffer), done: make(chan error, 1)}
 	s.cmd = exec.Command(bin, "serve", "--http", addr, "--dir", dataDir)
 	s.cmd.Env = append(os.Environ(),
 		"CONFLICTO_SUPERUSER_EMAIL="+suEmail,
@@ -82,6 +106,7 @@ func startServer(t testing.TB, dataDir string) *server {
 		"CONFLICTO_LOG_LEVEL=warn",
 		"CONFLICTO_LOG_FORMAT=json",
 	)
+	s.cmd.Env = append(s.cmd.Env, env...)
 	s.cmd.Stdout = s.logs
 	s.cmd.Stderr = s.logs
 	if err := s.cmd.Start(); err != nil {

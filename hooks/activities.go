@@ -89,7 +89,7 @@ func onActivityUpdate(e *core.RecordEvent) error {
 		r := e.Record
 		stored, err := tx.FindRecordById(c.Activities, r.Id)
 		if err != nil {
-			return fmt.Errorf("load stored activity %s: %w", r.Id, err)
+			return apierr.ServerFault(fmt.Errorf("load stored activity %s: %w", r.Id, err))
 		}
 		for _, field := range []string{c.ActivitySession, c.ActivityType} {
 			if r.GetString(field) != stored.GetString(field) {

@@ -2,7 +2,8 @@
 // sessions, activities (and their order), participants (and nicknames) and
 // responses. They run on every save path — REST, batch, the dashboard, Go
 // code — so the rules hold whoever writes. One file per collection, each with
-// an unexported register function that Register calls.
+// an unexported register function that Register calls; refusals.go explains
+// the collections' API rule refusals with field codes.
 package hooks
 
 import (
@@ -19,4 +20,5 @@ func Register(app core.App, cfg config.Config, p *presence.Writer) {
 	registerActivities(app)
 	registerParticipants(app, p)
 	registerResponses(app, p)
+	registerRefusals(app)
 }

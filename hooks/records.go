@@ -1,9 +1,14 @@
 package hooks
 
 import (
+	"errors"
 	"fmt"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"conflicto/apierr"
 )
 
 // stored returns r as the database holds it. Record.Original is not enough
@@ -12,7 +17,7 @@ import (
 func stored(app core.App, r *core.Record) (*core.Record, error) {
 	old, err := app.FindRecordById(r.Collection(), r.Id)
 	if err != nil {
-		return nil, fmt.Errorf("load stored %s %s: %w", r.Collection().Name, r.Id, err)
+		return nil, apierr.ServerFault(fmt.Errorf("load stored %s %s: %w", r.Collection().Name, r.Id, err))
 	}
 	return old, nil
 }
@@ -29,4 +34,17 @@ func inTransaction(e *core.RecordEvent, fn func(tx core.App) error) error {
 		e.App = tx
 		return fn(tx)
 	})
+}
+
+// faultUnlessClients passes on what the client can fix (validation errors,
+// API errors, which the hooks and PocketBase's checks return) and marks
+// anything else as the server's fault: PocketBase's record handlers answer
+// 400 for any error, so a failed cascade would blame the client.
+func faultUnlessClients(err error) error {
+	var apiErr *router.ApiError
+	var verrs validation.Errors
+	if err == nil || errors.As(err, &apiErr) || errors.As(err, &verrs) {
+		return err
+	}
+	return apierr.ServerFault(err)
 }

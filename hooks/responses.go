@@ -90,7 +90,7 @@ func prepareResponse(app core.App, r, original *core.Record) error {
 		return apierr.Invalid(c.ResponseActivity, "validation_missing_rel_records", "The activity does not exist.")
 	}
 	if err != nil {
-		return fmt.Errorf("find activity: %w", err)
+		return apierr.ServerFault(fmt.Errorf("find activity: %w", err))
 	}
 	if err := activeActivityError(app, act); err != nil {
 		return err

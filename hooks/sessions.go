@@ -66,7 +66,7 @@ func onSessionUpdate(e *core.RecordEvent) error {
 		r := e.Record
 		stored, err := tx.FindRecordById(c.Sessions, r.Id)
 		if err != nil {
-			return fmt.Errorf("load stored session %s: %w", r.Id, err)
+			return apierr.ServerFault(fmt.Errorf("load stored session %s: %w", r.Id, err))
 		}
 		r.Set(c.SessionTitle, strings.TrimSpace(r.GetString(c.SessionTitle)))
 		from, to := c.AsSession(stored).Status(), c.AsSession(r).Status()
@@ -106,7 +106,7 @@ func onSessionDelete(e *core.RecordEvent) error {
 		case c.AsSession(fresh).Status() == c.SessionActive:
 			return apierr.Invalid(c.SessionStatus, "session_active", "An active session cannot be deleted; complete it first.")
 		}
-		return e.Next()
+		return faultUnlessClients(e.Next())
 	})
 }
 

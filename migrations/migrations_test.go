@@ -47,3 +47,28 @@ func TestMigrationsUpAndDown(t *testing.T) {
 		}
 	}
 }
+
+// Each migration fails, and says so, when what it changes is missing: the
+// downs on a data dir without Conflicto's collections, and the ups that
+// build on an earlier one run before it.
+func TestMigrationsNeedTheirCollections(t *testing.T) {
+	app, err := tests.NewTestApp(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Cleanup()
+	items := core.AppMigrations.Items()
+	if _, err := core.NewMigrationsRunner(app, core.AppMigrations).Down(len(items)); err != nil {
+		t.Fatalf("down: %v", err)
+	}
+	for _, m := range items {
+		if err := m.Down(app); err == nil {
+			t.Fatalf("%s: down without its collections succeeded", m.File)
+		}
+	}
+	for _, m := range items[1:] { // the first one builds on PocketBase's users only
+		if err := m.Up(app); err == nil {
+			t.Fatalf("%s: up before the collections it changes succeeded", m.File)
+		}
+	}
+}

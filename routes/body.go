@@ -29,7 +29,7 @@ func decodeJSON(e *core.RequestEvent, dst any) *router.ApiError {
 	if errors.As(err, &maxErr) {
 		return router.NewApiError(http.StatusRequestEntityTooLarge, "The request body is too large.", nil)
 	} else if err != nil {
-		return apis.NewBadRequestError("The request body could not be read.", nil)
+		return apierr.BadBody("invalid_json", "The request body could not be read.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(dst); err != nil {
@@ -38,11 +38,11 @@ func decodeJSON(e *core.RequestEvent, dst any) *router.ApiError {
 		case errors.As(err, &typeErr) && typeErr.Field != "":
 			return apierr.BadRequest(typeErr.Field, "invalid_type", fmt.Sprintf("The %s must be a %s.", typeErr.Field, jsonKind(typeErr.Type.Kind().String())))
 		default:
-			return apis.NewBadRequestError("The request body must be a JSON object.", nil)
+			return apierr.BadBody("invalid_type", "The request body must be a JSON object.")
 		}
 	}
 	if dec.More() {
-		return apis.NewBadRequestError("The request body must be a single JSON object.", nil)
+		return apierr.BadBody("invalid_json", "The request body must be a single JSON object.")
 	}
 	return nil
 }

@@ -9,12 +9,14 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"conflicto/activity"
 	"conflicto/apierr"
 	c "conflicto/collections"
 )
@@ -79,9 +81,13 @@ func (a *api) export(e *core.RequestEvent) error {
 	e.Response.Header().Set("Content-Disposition", `attachment; filename="conflicto-`+code+`.`+format+`"`)
 	e.Response.Header().Set("Cache-Control", "no-store")
 	if format == exportCSV {
+		var rules map[string]*activity.Rules
+		if rules, err = activityRules(e.App, session.Id); err != nil {
+			return apis.NewInternalServerError("", err)
+		}
 		e.Response.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		e.Response.WriteHeader(http.StatusOK)
-		err = writeExportCSV(e.Response, code, next)
+		err = writeExportCSV(e.Response, code, rules, next)
 	} else {
 		var head []byte
 		if head, err = exportHead(e.App, session); err != nil {
@@ -98,10 +104,34 @@ func (a *api) export(e *core.RequestEvent) error {
 	return nil
 }
 
-func writeExportCSV(w io.Writer, code string, next func() (*exportRow, error)) error {
+// answerSeparator joins the labels of one answer in the CSV's answer
+// column (a poll's several choices, a word cloud's words).
+const answerSeparator = "; "
+
+// activityRules parses the rules of each activity of the session once, by
+// activity id: they turn stored answers into what people read.
+func activityRules(app core.App, sessionID string) (map[string]*activity.Rules, error) {
+	acts, err := app.FindRecordsByFilter(c.Activities, c.ActivitySession+" = {:s}", "", 0, 0, dbx.Params{"s": sessionID})
+	if err != nil {
+		return nil, fmt.Errorf("export activities of session %s: %w", sessionID, err)
+	}
+	rules := make(map[string]*activity.Rules, len(acts))
+	for _, r := range acts {
+		a := c.AsActivity(r)
+		if rules[a.Id], err = a.Rules(); err != nil {
+			return nil, fmt.Errorf("rules of activity %s: %w", a.Id, err)
+		}
+	}
+	return rules, nil
+}
+
+// writeExportCSV writes one row per answer: answer is what the answer
+// reads as (option texts, the card, the words; activity.Rules.Labels),
+// value the stored canonical JSON beside it.
+func writeExportCSV(w io.Writer, code string, rules map[string]*activity.Rules, next func() (*exportRow, error)) error {
 	cw := formulaSafeCSV{csv.NewWriter(w)}
 	if err := cw.Write([]string{"session_code", "activity_position", "activity_type", "activity_title",
-		"participant_nickname", "value", "score", "answered_at"}); err != nil {
+		"participant_nickname", "answer", "value", "score", "answered_at"}); err != nil {
 		return err
 	}
 	for {
@@ -110,8 +140,12 @@ func writeExportCSV(w io.Writer, code string, next func() (*exportRow, error)) e
 			cw.Flush()
 			return err
 		}
+		var answer string
+		if rr := rules[r.Activity]; rr != nil {
+			answer = strings.Join(rr.Labels([]byte(r.Value)), answerSeparator)
+		}
 		err = cw.Write([]string{code, strconv.Itoa(r.Position), r.Type, r.Title,
-			r.Nickname, r.Value, strconv.Itoa(r.Score), r.Created.String()})
+			r.Nickname, answer, r.Value, strconv.Itoa(r.Score), r.Created.String()})
 		if err != nil {
 			return err
 		}

@@ -202,21 +202,47 @@ func sessionSummary(s *c.Session) map[string]any {
 	}
 }
 
-func nicknameTaken(app core.App, sessionID, key string) bool {
+// nicknameTaken reports whether a participant of the session has the
+// nickname key. A failed lookup is an error, not "free": the check would
+// otherwise promise a nickname the join then refuses.
+func nicknameTaken(app core.App, sessionID, key string) (bool, error) {
 	var one int
 	err := app.DB().Select("(1)").From(c.Participants).
 		Where(dbx.HashExp{c.ParticipantSession: sessionID, c.ParticipantNicknameKey: key}).
 		Limit(1).Row(&one)
-	return err == nil
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("look up nickname in session %s: %w", sessionID, err)
+	}
+	return true, nil
 }
 
-func suggestNickname(app core.App, sessionID, display string) string {
-	return nickname.Suggest(display, func(key string) bool { return nicknameTaken(app, sessionID, key) })
+// suggestNickname returns a free variant of display ("" when none is), or
+// the lookup's error.
+func suggestNickname(app core.App, sessionID, display string) (string, error) {
+	var failed error
+	s := nickname.Suggest(display, func(key string) bool {
+		taken, err := nicknameTaken(app, sessionID, key)
+		if err != nil && failed == nil {
+			failed = err
+		}
+		return taken // false on an error: Suggest stops there
+	})
+	if failed != nil {
+		return "", failed
+	}
+	return s, nil
 }
 
 func nicknameTakenError(app core.App, sessionID, display string) error {
+	s, err := suggestNickname(app, sessionID, display)
+	if err != nil {
+		return apis.NewInternalServerError("", err)
+	}
 	var suggestion any
-	if s := suggestNickname(app, sessionID, display); s != "" {
+	if s != "" {
 		suggestion = s
 	}
 	return apierr.Conflict(c.ParticipantNickname, "nickname_taken", "This nickname is already taken in this session.",
@@ -235,15 +261,22 @@ func (a *api) joinCheck(e *core.RequestEvent) error {
 	if apiErr != nil {
 		return apiErr
 	}
-	available := !nicknameTaken(e.App, session.Id, in.key)
+	taken, err := nicknameTaken(e.App, session.Id, in.key)
+	if err != nil {
+		return apis.NewInternalServerError("", err)
+	}
 	var suggestion any
-	if !available {
-		if s := suggestNickname(e.App, session.Id, in.nickname); s != "" {
+	if taken {
+		s, err := suggestNickname(e.App, session.Id, in.nickname)
+		if err != nil {
+			return apis.NewInternalServerError("", err)
+		}
+		if s != "" {
 			suggestion = s
 		}
 	}
 	return e.JSON(http.StatusOK, map[string]any{
-		"available":  available,
+		"available":  !taken,
 		"nickname":   in.nickname,
 		"suggestion": suggestion,
 	})

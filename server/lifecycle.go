@@ -10,15 +10,16 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 )
 
-// drainTimeout is how long SIGTERM waits for in-flight requests. ECS
-// sends SIGKILL 30 s after SIGTERM by default; the task's stopTimeout
-// should exceed this.
-const drainTimeout = 10 * time.Second
+// DrainTimeout is how long SIGTERM waits for in-flight requests. ECS
+// sends SIGKILL 30 s after SIGTERM by default; the task's stopTimeout and
+// docker-compose.yml's stop_grace_period must exceed this (a test holds
+// the compose file to it).
+const DrainTimeout = 10 * time.Second
 
 // registerLifecycle makes SIGTERM drain: PocketBase's own shutdown gives
 // in-flight requests one second. Ours runs first: it closes the realtime
 // connections (long-lived by design; the SDK reconnects to another task),
-// then waits up to drainTimeout for the other requests to finish.
+// then waits up to DrainTimeout for the other requests to finish.
 func registerLifecycle(app core.App) {
 	var server atomic.Pointer[http.Server]
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
@@ -36,7 +37,7 @@ func registerLifecycle(app core.App) {
 			for id := range broker.Clients() {
 				broker.Unregister(id)
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
+			ctx, cancel := context.WithTimeout(context.Background(), DrainTimeout)
 			defer cancel()
 			if err := srv.Shutdown(ctx); err != nil {
 				e.App.Logger().Warn("requests still running at shutdown", "error", err)

@@ -97,7 +97,7 @@ func checkNoBody(body io.Reader) error {
 		return syntaxError(err)
 	}
 	if trimmed := bytes.TrimSpace(b); len(trimmed) > 0 && !bytes.Equal(trimmed, []byte("{}")) {
-		return apis.NewBadRequestError("This endpoint takes no request body.", nil)
+		return apierr.BadBody("body_not_allowed", "This endpoint takes no request body.")
 	}
 	return nil
 }
@@ -135,7 +135,7 @@ func scanJSON(body io.Reader, collection *core.Collection, superuser bool) error
 	case err != nil:
 		return syntaxError(err)
 	default: // a second value
-		return apis.NewBadRequestError("The request body is not one valid JSON value.", nil)
+		return apierr.BadBody("invalid_json", "The request body is not one valid JSON value.")
 	}
 }
 
@@ -144,7 +144,7 @@ func scanJSON(body io.Reader, collection *core.Collection, superuser bool) error
 func scanRecord(dec *jsontext.Decoder, collection *core.Collection, superuser bool) (problem, err error) {
 	if dec.PeekKind() != '{' {
 		// Read the value to its end: a syntax error in it still wins.
-		return apis.NewBadRequestError("The request body must be a JSON object.", nil), dec.SkipValue()
+		return apierr.BadBody("invalid_type", "The request body must be a JSON object."), dec.SkipValue()
 	}
 	if _, err := dec.ReadToken(); err != nil {
 		return nil, err
@@ -194,7 +194,7 @@ func syntaxError(err error) error {
 	case errors.As(err, &apiErr) && apiErr.Status == http.StatusRequestEntityTooLarge:
 		return apis.NewApiError(http.StatusRequestEntityTooLarge, "The request body is too large.", nil)
 	case errors.Is(err, errInvalidUTF8):
-		return apis.NewBadRequestError("The request body is not valid UTF-8.", nil)
+		return apierr.BadBody("invalid_json", "The request body is not valid UTF-8.")
 	case errors.As(err, &serr):
 		if !errors.Is(err, jsontext.ErrDuplicateName) {
 			break
@@ -206,9 +206,9 @@ func syntaxError(err error) error {
 		return apierr.BadRequest(path[0], "duplicate_field", fmt.Sprintf("The field %s appears more than once.", strings.Join(path, ".")))
 	case errors.Is(err, io.ErrUnexpectedEOF):
 	default: // the client went away, or another read error
-		return apis.NewBadRequestError("The request body could not be read.", nil)
+		return apierr.BadBody("invalid_json", "The request body could not be read.")
 	}
-	return apis.NewBadRequestError("The request body is not one valid JSON value.", nil)
+	return apierr.BadBody("invalid_json", "The request body is not one valid JSON value.")
 }
 
 // recordWriteCollection returns the collection of a record create or
