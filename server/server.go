@@ -30,6 +30,7 @@ func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS
 	registerCORS(app, cfg)
 	registerHealth(app)
 	registerAuth(app, cfg, logger)
+	registerRateLimits(app, cfg)
 	registerParticipantTokens(app, cfg)
 	registerStatic(app, public)
 }
