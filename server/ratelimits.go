@@ -30,14 +30,19 @@ const JoinRateLimitLabel = "POST /api/join"
 // often shares one address, and the writes of a participant are limited
 // by participant instead (participantWrites).
 func RateLimitRules(cfg config.Config) []core.RateLimitRule {
-	rule := func(label string, r config.Rate) core.RateLimitRule {
-		return core.RateLimitRule{Label: label, MaxRequests: r.Max, Duration: int64(r.Per / time.Second)}
+	var rules []core.RateLimitRule
+	add := func(label string, r config.Rate) {
+		if r.Max < 1 || r.Per < time.Second {
+			return // a zero rate (a zero Config) is no rule
+		}
+		rules = append(rules, core.RateLimitRule{Label: label, MaxRequests: r.Max, Duration: int64(r.Per / time.Second)})
 	}
-	rules := []core.RateLimitRule{rule("*:auth", cfg.RateAuth)}
+	add("*:auth", cfg.RateAuth)
 	for _, action := range MailRateLimitActions {
-		rules = append(rules, rule("*:"+action, cfg.RateMail))
+		add("*:"+action, cfg.RateMail)
 	}
-	return append(rules, rule(JoinRateLimitLabel, cfg.RateJoin))
+	add(JoinRateLimitLabel, cfg.RateJoin)
+	return rules
 }
 
 // SyncRateLimits writes the rate limits and trusted proxy headers of cfg
@@ -54,6 +59,11 @@ func SyncRateLimits(app core.App, cfg config.Config) error {
 	want := settings.RateLimits
 	want.Enabled = cfg.RateLimits
 	want.Rules = RateLimitRules(cfg)
+	if want.Rules == nil {
+		want.Rules = []core.RateLimitRule{}
+	}
+	// PocketBase refuses to enable the limiter without rules.
+	want.Enabled = want.Enabled && len(want.Rules) > 0
 	proxy := settings.TrustedProxy
 	proxy.Headers = slices.Clone(cfg.TrustedProxyHeaders)
 	if proxy.Headers == nil {

@@ -31,6 +31,7 @@ func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS
 	registerHealth(app)
 	registerAuth(app, cfg, logger)
 	registerRateLimits(app, cfg)
+	registerParticipantWrites(app, cfg)
 	registerParticipantTokens(app, cfg)
 	registerStatic(app, public)
 }
