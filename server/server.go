@@ -26,7 +26,7 @@ func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS
 	registerBodyLimits(app)
 	registerStrictBodies(app)
 	registerLifecycle(app)
-	registerRealtimeClients(app)
+	registerRealtimeClients(app, cfg.MaxRealtime)
 	registerCORS(app, cfg)
 	registerHealth(app)
 	registerAuth(app, cfg, logger)
