@@ -6,8 +6,11 @@ package apierr
 
 import (
 	"errors"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
@@ -105,4 +108,17 @@ func RouteError(e *core.RequestEvent, err error) error {
 		return e.BadRequestError("Failed to save the activities.", errs)
 	}
 	return e.InternalServerError("", err)
+}
+
+// TooManyRequests answers 429 with a Retry-After header (whole seconds,
+// at least 1) and PocketBase's error shape.
+func TooManyRequests(e *core.RequestEvent, retry time.Duration, message string) error {
+	secs := int(math.Ceil(retry.Seconds()))
+	if secs < 1 {
+		secs = 1
+	}
+	e.Response.Header().Set("Retry-After", strconv.Itoa(secs))
+	return apis.NewTooManyRequestsError(message, map[string]any{
+		"retry_after": secs,
+	})
 }

@@ -54,7 +54,7 @@ func TestDatabaseFaultsAreServerFaults(t *testing.T) {
 		{name: "export csv's activities", gone: c.Activities, actor: actorOwner, method: get, url: "/api/sessions/S1/export?format=csv"},
 		{name: "leaderboard", gone: c.Responses, actor: actorOwner, method: get, url: "/api/sessions/S1/leaderboard"},
 		{name: "results", gone: c.Responses, actor: actorOwner, method: get, url: "/api/activities/A1/results"},
-		{name: "results' session", gone: c.Sessions, actor: actorOwner, method: get, url: "/api/activities/A1/results"},
+		{name: "results' session (not public: the owner is looked up)", gone: c.Sessions, actor: actorOwner, method: get, url: "/api/activities/P1/results"},
 		{name: "reset", gone: c.Responses, actor: actorOwner, method: post, url: "/api/activities/P1/reset"},
 		{name: "reset's guard", gone: c.Sessions, actor: actorOwner, method: post, url: "/api/activities/P1/reset"},
 		{name: "advance", gone: c.Activities, actor: actorOwner, method: post, url: "/api/sessions/S1/advance"},

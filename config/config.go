@@ -48,6 +48,15 @@ const (
 	VarAllowSignup       = "CONFLICTO_ALLOW_SIGNUP"
 	VarMaxParticipants   = "CONFLICTO_MAX_PARTICIPANTS"
 	VarParticipantGrace  = "CONFLICTO_PARTICIPANT_GRACE"
+	VarTrustedProxy      = "CONFLICTO_TRUSTED_PROXY_HEADERS"
+	VarRateLimits        = "CONFLICTO_RATE_LIMITS"
+	VarRateAuth          = "CONFLICTO_RATE_LIMIT_AUTH"
+	VarRateMail          = "CONFLICTO_RATE_LIMIT_MAIL"
+	VarRateJoin          = "CONFLICTO_RATE_LIMIT_JOIN"
+	VarRateWrites        = "CONFLICTO_RATE_LIMIT_WRITES"
+	VarRateCodeMisses    = "CONFLICTO_RATE_LIMIT_CODE_MISSES"
+	VarLiveRetention     = "CONFLICTO_LIVE_RETENTION"
+	VarMaxRealtime       = "CONFLICTO_MAX_REALTIME"
 )
 
 // Known lists every variable Conflicto reads; anything else with the
@@ -56,11 +65,50 @@ var Known = []string{
 	VarEnv, VarHTTP, VarDataDir, VarCORSOrigins, VarPublicURL, VarLogLevel,
 	VarLogFormat, VarEncryptionKey, VarSuperuserEmail, VarSuperuserPassword,
 	VarSuperuserReset, VarAllowSignup, VarMaxParticipants, VarParticipantGrace,
+	VarTrustedProxy, VarRateLimits, VarRateAuth, VarRateMail, VarRateJoin,
+	VarRateWrites, VarRateCodeMisses, VarLiveRetention, VarMaxRealtime,
 }
 
 // maxParticipantGrace bounds CONFLICTO_PARTICIPANT_GRACE: a token of an
 // ended session is for looking at the results, not for the next week.
 const maxParticipantGrace = 7 * 24 * time.Hour
+
+// maxLiveRetention bounds CONFLICTO_LIVE_RETENTION.
+const maxLiveRetention = 365 * 24 * time.Hour
+
+// maxRatePeriod bounds the period of a rate.
+const maxRatePeriod = 24 * time.Hour
+
+// Rate is a limit of Max events per Per, written "N/DURATION" (10/10s,
+// 3000/1m). Per is a whole number of seconds: PocketBase's rate limit
+// rules count in seconds.
+type Rate struct {
+	Max int
+	Per time.Duration
+}
+
+// String writes the rate as it is read.
+func (r Rate) String() string {
+	return strconv.Itoa(r.Max) + "/" + r.Per.String()
+}
+
+// ParseRate reads "N/DURATION": N from 1 to 1000000, DURATION a Go
+// duration of whole seconds from 1s to 24h.
+func ParseRate(v string) (Rate, error) {
+	n, d, ok := strings.Cut(strings.TrimSpace(v), "/")
+	if !ok {
+		return Rate{}, fmt.Errorf("%q is not a rate", v)
+	}
+	max, err := strconv.Atoi(strings.TrimSpace(n))
+	if err != nil || max < 1 || max > 1_000_000 {
+		return Rate{}, fmt.Errorf("%q does not start with a whole number between 1 and 1000000", v)
+	}
+	per, err := time.ParseDuration(strings.TrimSpace(d))
+	if err != nil || per < time.Second || per > maxRatePeriod || per%time.Second != 0 {
+		return Rate{}, fmt.Errorf("%q does not end with a duration of whole seconds between 1s and %s", v, maxRatePeriod)
+	}
+	return Rate{Max: max, Per: per}, nil
+}
 
 // Config is the whole of Conflicto's runtime configuration.
 type Config struct {
@@ -82,6 +130,32 @@ type Config struct {
 	// ParticipantGrace is how long a participant's token keeps working
 	// after their session is completed (the results screen), 0 to 7 days.
 	ParticipantGrace time.Duration
+	// TrustedProxyHeaders name the headers that carry the client's IP
+	// when the server runs behind a proxy (X-Forwarded-For, ...): the
+	// per-IP limits key on it. Empty: the connection's address.
+	TrustedProxyHeaders []string
+	// RateLimits turns every rate limit on or off: PocketBase's limiter
+	// (RateAuth, RateMail, RateJoin) and Conflicto's (RateWrites,
+	// RateCodeMisses).
+	RateLimits bool
+	// RateAuth limits password, OAuth2 and OTP auth per IP.
+	RateAuth Rate
+	// RateMail limits the routes that send mail or confirm what a mail
+	// carried (password reset, OTP request, verification, email change)
+	// per IP.
+	RateMail Rate
+	// RateJoin limits POST /api/join per IP: a whole hall may share one.
+	RateJoin Rate
+	// RateWrites limits a participant's writes (answers, heartbeats) per
+	// participant, whatever their IP.
+	RateWrites Rate
+	// RateCodeMisses limits lookups of unknown join codes per IP.
+	RateCodeMisses Rate
+	// LiveRetention is how long after a session is completed its live
+	// state is still served by code.
+	LiveRetention time.Duration
+	// MaxRealtime caps the server's open realtime connections.
+	MaxRealtime int
 }
 
 // IsProduction reports whether the server runs in the production environment.
@@ -100,6 +174,14 @@ func Default() Config {
 		LogFormat:        LogFormatText,
 		MaxParticipants:  10000,
 		ParticipantGrace: time.Hour,
+		RateLimits:       true,
+		RateAuth:         Rate{Max: 10, Per: time.Minute},
+		RateMail:         Rate{Max: 5, Per: time.Minute},
+		RateJoin:         Rate{Max: 3000, Per: time.Minute},
+		RateWrites:       Rate{Max: 10, Per: 10 * time.Second},
+		RateCodeMisses:   Rate{Max: 30, Per: time.Minute},
+		LiveRetention:    24 * time.Hour,
+		MaxRealtime:      10000,
 	}
 }
 
@@ -288,6 +370,60 @@ func Load(lookup func(string) (string, bool), environ []string, args []string) (
 			bad(VarParticipantGrace, "%q is not a duration between 0s and %s (expected e.g. 1h or 30m)", v, maxParticipantGrace)
 		} else {
 			cfg.ParticipantGrace = d
+		}
+	}
+
+	if v, ok := get(VarTrustedProxy); ok {
+		cfg.TrustedProxyHeaders = splitList(v)
+		for _, h := range cfg.TrustedProxyHeaders {
+			if strings.ContainsAny(h, " \t:") {
+				bad(VarTrustedProxy, "%q is not a header name (expected e.g. X-Forwarded-For)", h)
+			}
+		}
+	}
+
+	if v, ok := get(VarRateLimits); ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			bad(VarRateLimits, "%q is not a boolean (expected true or false)", v)
+		}
+		cfg.RateLimits = b
+	}
+	for _, r := range []struct {
+		name string
+		dst  *Rate
+	}{
+		{VarRateAuth, &cfg.RateAuth},
+		{VarRateMail, &cfg.RateMail},
+		{VarRateJoin, &cfg.RateJoin},
+		{VarRateWrites, &cfg.RateWrites},
+		{VarRateCodeMisses, &cfg.RateCodeMisses},
+	} {
+		if v, ok := get(r.name); ok {
+			rate, err := ParseRate(v)
+			if err != nil {
+				bad(r.name, "%v (expected N/DURATION, e.g. 10/1m)", err)
+			} else {
+				*r.dst = rate
+			}
+		}
+	}
+
+	if v, ok := get(VarLiveRetention); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > maxLiveRetention {
+			bad(VarLiveRetention, "%q is not a duration between 0s and %s (expected e.g. 24h)", v, maxLiveRetention)
+		} else {
+			cfg.LiveRetention = d
+		}
+	}
+
+	if v, ok := get(VarMaxRealtime); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1_000_000 {
+			bad(VarMaxRealtime, "%q is not a whole number between 1 and 1000000", v)
+		} else {
+			cfg.MaxRealtime = n
 		}
 	}
 

@@ -244,6 +244,61 @@ func TestLoad(t *testing.T) {
 		{name: "participant grace too long", env: map[string]string{config.VarParticipantGrace: "169h"}, wantProblems: []string{config.VarParticipantGrace}},
 		{name: "participant grace without a unit", env: map[string]string{config.VarParticipantGrace: "60"}, wantProblems: []string{config.VarParticipantGrace}},
 
+		// CONFLICTO_TRUSTED_PROXY_HEADERS
+		{
+			name: "trusted proxy headers",
+			env:  map[string]string{config.VarTrustedProxy: "X-Forwarded-For, X-Real-IP"},
+			want: func(c *config.Config) { c.TrustedProxyHeaders = []string{"X-Forwarded-For", "X-Real-IP"} },
+		},
+		{name: "trusted proxy header with a colon", env: map[string]string{config.VarTrustedProxy: "X-Forwarded-For: 1.2.3.4"}, wantProblems: []string{config.VarTrustedProxy}},
+
+		// CONFLICTO_RATE_LIMITS and the rates
+		{
+			name: "rate limits off",
+			env:  map[string]string{config.VarRateLimits: "false"},
+			want: func(c *config.Config) { c.RateLimits = false },
+		},
+		{name: "rate limits not a boolean", env: map[string]string{config.VarRateLimits: "sometimes"}, wantProblems: []string{config.VarRateLimits}},
+		{
+			name: "every rate",
+			env: map[string]string{
+				config.VarRateAuth: "3/30s", config.VarRateMail: "1/1h", config.VarRateJoin: " 6000 / 2m ",
+				config.VarRateWrites: "20/10s", config.VarRateCodeMisses: "100/1m",
+			},
+			want: func(c *config.Config) {
+				c.RateAuth = config.Rate{Max: 3, Per: 30 * time.Second}
+				c.RateMail = config.Rate{Max: 1, Per: time.Hour}
+				c.RateJoin = config.Rate{Max: 6000, Per: 2 * time.Minute}
+				c.RateWrites = config.Rate{Max: 20, Per: 10 * time.Second}
+				c.RateCodeMisses = config.Rate{Max: 100, Per: time.Minute}
+			},
+		},
+		{name: "rate without a period", env: map[string]string{config.VarRateJoin: "3000"}, wantProblems: []string{config.VarRateJoin}},
+		{name: "rate of zero", env: map[string]string{config.VarRateWrites: "0/10s"}, wantProblems: []string{config.VarRateWrites}},
+		{name: "rate period not whole seconds", env: map[string]string{config.VarRateAuth: "10/1500ms"}, wantProblems: []string{config.VarRateAuth}},
+		{name: "rate period too long", env: map[string]string{config.VarRateMail: "10/25h"}, wantProblems: []string{config.VarRateMail}},
+		{
+			name:         "every bad rate is reported",
+			env:          map[string]string{config.VarRateCodeMisses: "x/1m", config.VarRateJoin: "10/0s"},
+			wantProblems: []string{config.VarRateJoin, config.VarRateCodeMisses},
+		},
+
+		// CONFLICTO_LIVE_RETENTION
+		{
+			name: "live retention",
+			env:  map[string]string{config.VarLiveRetention: "2h"},
+			want: func(c *config.Config) { c.LiveRetention = 2 * time.Hour },
+		},
+		{name: "live retention negative", env: map[string]string{config.VarLiveRetention: "-1h"}, wantProblems: []string{config.VarLiveRetention}},
+
+		// CONFLICTO_MAX_REALTIME
+		{
+			name: "max realtime",
+			env:  map[string]string{config.VarMaxRealtime: "500"},
+			want: func(c *config.Config) { c.MaxRealtime = 500 },
+		},
+		{name: "max realtime zero", env: map[string]string{config.VarMaxRealtime: "0"}, wantProblems: []string{config.VarMaxRealtime}},
+
 		// production rules
 		{
 			name:         "production needs explicit origins, an encryption key and the public URL",

@@ -198,6 +198,13 @@ func (h *Hub) Welcome(client subscriptions.Client, name string) {
 		}
 		return
 	}
+	if retired, err := h.Retired(sessionID); retired || err != nil {
+		// Nothing for a session past its retention, as for an unknown code.
+		if err != nil && !isGone(err) {
+			h.app.Logger().Warn("live: session retention", "session", sessionID, "error", err)
+		}
+		return
+	}
 	if canonical := topicName(code); name != canonical {
 		client.Set(aliasKey+canonical, name)
 	}

@@ -46,6 +46,8 @@ type Hub struct {
 	topics     map[string]*topic // by session id
 	codes      map[string]string // join code → session id, while its topic lives
 	activities map[string]string // activity id → session id, while its topic lives
+	retention  time.Duration     // see SetRetention
+	retain     bool
 }
 
 // topic is the live state of one session.

@@ -35,6 +35,7 @@ import (
 //     one request gets one welcome.
 func Register(app core.App, cfg config.Config, opts ...Option) *Hub {
 	h := New(app, Build(cfg.PublicURL), opts...)
+	h.SetRetention(cfg.LiveRetention)
 	bindTriggers(app, h)
 
 	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {

@@ -52,14 +52,25 @@ func parseJoinInput(code, nick *string) (joinInput, *router.ApiError) {
 }
 
 // findSessionForJoin finds a session by its code, as an API error when
-// there is none.
-func findSessionForJoin(app core.App, code string) (*c.Session, *router.ApiError) {
-	session, err := c.FindSessionByCode(app, code)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, apis.NewNotFoundError("No session has this code.", nil)
-	}
+// there is none, within the caller's allowance of unknown codes.
+func (a *api) findSessionForJoin(e *core.RequestEvent, code string) (*c.Session, error) {
+	var session *c.Session
+	found, err := a.codes.lookup(e, code, func() (bool, error) {
+		s, err := c.FindSessionByCode(e.App, code)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		}
+		if err != nil {
+			return false, apis.NewInternalServerError("", fmt.Errorf("find session by code: %w", err))
+		}
+		session = s
+		return true, nil
+	})
 	if err != nil {
-		return nil, apis.NewInternalServerError("", fmt.Errorf("find session by code: %w", err))
+		return nil, err
+	}
+	if !found {
+		return nil, apis.NewNotFoundError("No session has this code.", nil)
 	}
 	return session, nil
 }
@@ -76,9 +87,9 @@ func (a *api) join(e *core.RequestEvent) error {
 	if apiErr != nil {
 		return apiErr
 	}
-	session, apiErr := findSessionForJoin(e.App, in.code)
-	if apiErr != nil {
-		return apiErr
+	session, err := a.findSessionForJoin(e, in.code)
+	if err != nil {
+		return err
 	}
 	switch session.Status() {
 	case c.SessionDraft:
@@ -257,9 +268,9 @@ func (a *api) joinCheck(e *core.RequestEvent) error {
 	if apiErr != nil {
 		return apiErr
 	}
-	session, apiErr := findSessionForJoin(e.App, in.code)
-	if apiErr != nil {
-		return apiErr
+	session, err := a.findSessionForJoin(e, in.code)
+	if err != nil {
+		return err
 	}
 	taken, err := nicknameTaken(e.App, session.Id, in.key)
 	if err != nil {

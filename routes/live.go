@@ -45,19 +45,40 @@ func (a *api) live(e *core.RequestEvent) error {
 }
 
 // findLiveSession resolves the {code} path value, case-insensitively, to
-// the session id and the canonical (upper-case) code.
+// the session id and the canonical (upper-case) code, within the caller's
+// allowance of unknown codes; a session past its live retention is not
+// found.
 func (a *api) findLiveSession(e *core.RequestEvent) (sessionID, code string, err error) {
 	code = strings.ToUpper(strings.TrimSpace(e.Request.PathValue("code")))
 	notFound := apis.NewNotFoundError("No session has this code.", nil)
 	if !c.ValidCode(code) {
 		return "", "", notFound
 	}
-	sessionID, err = a.hub.SessionIDByCode(code)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", notFound
-	}
+	found, err := a.codes.lookup(e, code, func() (bool, error) {
+		id, err := a.hub.SessionIDByCode(code)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		}
+		if err != nil {
+			return false, apis.NewInternalServerError("", fmt.Errorf("find session by code: %w", err))
+		}
+		// Past its retention, a completed session answers as an unknown
+		// code (and counts as a miss).
+		retired, err := a.hub.Retired(id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		}
+		if err != nil {
+			return false, apis.NewInternalServerError("", fmt.Errorf("session retention: %w", err))
+		}
+		sessionID = id
+		return !retired, nil
+	})
 	if err != nil {
-		return "", "", apis.NewInternalServerError("", fmt.Errorf("find session by code: %w", err))
+		return "", "", err
+	}
+	if !found {
+		return "", "", notFound
 	}
 	return sessionID, code, nil
 }

@@ -29,11 +29,12 @@ type api struct {
 	cfg      config.Config
 	presence *presence.Writer
 	hub      *live.Hub
+	codes    *codeMisses // nil when the rate limits are off
 }
 
 // Register binds every custom route to app.
 func Register(app core.App, cfg config.Config, p *presence.Writer, hub *live.Hub) {
-	a := &api{cfg: cfg, presence: p, hub: hub}
+	a := &api{cfg: cfg, presence: p, hub: hub, codes: newCodeMisses(cfg)}
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		for _, r := range a.table() {
 			rt := e.Router.Route(r.method, r.path, r.handle)

@@ -80,8 +80,19 @@ type realtimeClient struct {
 
 var _ subscriptions.Client = (*realtimeClient)(nil)
 
-func registerRealtimeClients(app core.App) {
+// registerRealtimeClients wraps every realtime client and caps the open
+// realtime connections at maxConns (0: no cap): beyond it a new connection
+// is refused with 503 before it starts, rather than the process running out
+// of memory or descriptors with a whole audience on it.
+func registerRealtimeClients(app core.App, maxConns int) {
+	var open atomic.Int64
 	app.OnRealtimeConnectRequest().BindFunc(func(e *core.RealtimeConnectRequestEvent) error {
+		if n := open.Add(1); maxConns > 0 && n > int64(maxConns) {
+			open.Add(-1)
+			e.Response.Header().Set("Retry-After", "5")
+			return apis.NewApiError(http.StatusServiceUnavailable, "The server has too many live connections; try again shortly.", nil)
+		}
+		defer open.Add(-1)
 		dc, ok := e.Client.(*subscriptions.DefaultClient)
 		if !ok {
 			return e.Next()

@@ -152,7 +152,7 @@ func TestDiscardWhileSending(t *testing.T) {
 // falling behind leaves the broker, so broadcasts stop looking at it.
 func TestConnectWrapsAndDropUnregisters(t *testing.T) {
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir()})
-	registerRealtimeClients(app)
+	registerRealtimeClients(app, 0)
 	event := &core.RealtimeConnectRequestEvent{Client: subscriptions.NewDefaultClient(), RequestEvent: requestEvent(app)}
 	err := app.OnRealtimeConnectRequest().Trigger(event, func(e *core.RealtimeConnectRequestEvent) error {
 		c, ok := e.Client.(*realtimeClient)

@@ -1,0 +1,77 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"conflicto/apierr"
+	c "conflicto/collections"
+	"conflicto/config"
+	"conflicto/ratelimit"
+)
+
+// A whole audience often shares one address, so a participant's writes are
+// limited per participant (the id in their token), not per IP: one script
+// with one token cannot hammer the single SQLite writer, and the phone
+// beside it on the same Wi-Fi is not affected.
+
+// participantWriteCollections are the collections whose record creates and
+// updates by a participant count as writes (questions and votes join them
+// when they exist).
+var participantWriteCollections = map[string]bool{c.Responses: true}
+
+// participantWriteRoutes are the custom routes that count as writes, by
+// "METHOD path".
+var participantWriteRoutes = map[string]bool{
+	http.MethodPost + " /api/participants/heartbeat": true,
+}
+
+func registerParticipantWrites(app core.App, cfg config.Config) {
+	if !cfg.RateLimits {
+		return
+	}
+	buckets := ratelimit.New(cfg.RateWrites.Max, cfg.RateWrites.Per)
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		e.Router.Bind(&hook.Handler[*core.RequestEvent]{
+			Id: "conflictoParticipantWrites",
+			// After the token is read (and dropped when its session has
+			// ended) and after PocketBase's limiter, before any body is
+			// read: a refused write costs next to nothing.
+			Priority: apis.DefaultRateLimitMiddlewarePriority + 1,
+			Func: func(e *core.RequestEvent) error {
+				if e.Auth == nil || e.Auth.Collection().Name != c.Participants || !isParticipantWrite(e) {
+					return e.Next()
+				}
+				if ok, retry := buckets.Take(e.Auth.Id); !ok {
+					return apierr.TooManyRequests(e, retry,
+						fmt.Sprintf("Too many writes: at most %d per %s per participant.", cfg.RateWrites.Max, cfg.RateWrites.Per))
+				}
+				return e.Next()
+			},
+		})
+		return e.Next()
+	})
+}
+
+// isParticipantWrite reports whether the request is a write that counts
+// against a participant's limit.
+func isParticipantWrite(e *core.RequestEvent) bool {
+	r := e.Request
+	if participantWriteRoutes[r.Method+" "+r.URL.Path] {
+		return true
+	}
+	if r.Method != http.MethodPost && r.Method != http.MethodPatch && r.Method != http.MethodPut {
+		return false
+	}
+	// A create is .../records, an update .../records/{id}.
+	if !strings.Contains(r.URL.Path, "/records") {
+		return false
+	}
+	collection := recordWriteCollection(e.App, r.URL.Path)
+	return collection != nil && participantWriteCollections[collection.Name]
+}
