@@ -9,92 +9,13 @@ import (
 	"strings"
 	"testing"
 
-	validation "github.com/pocketbase/ozzo-validation/v4"
-	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
-	"github.com/pocketbase/pocketbase/tools/router"
 
 	c "conflicto/collections"
 	"conflicto/config"
 )
 
 const sessionRecords = "/api/collections/sessions/records"
-
-// errCode is how a field error with code appears in a response body.
-func errCode(field, code string) string {
-	return fmt.Sprintf(`"%s":{"code":%q`, field, code)
-}
-
-// errFieldCode returns the code of the error on field from a Go save: a
-// validation error or an ApiError carrying field errors ("" when none).
-func errFieldCode(err error, field string) string {
-	var errs validation.Errors
-	if errors.As(err, &errs) {
-		if fe, ok := errs[field].(validation.Error); ok {
-			return fe.Code()
-		}
-	}
-	var apiErr *router.ApiError
-	if errors.As(err, &apiErr) {
-		if fe, ok := apiErr.RawData().(map[string]error)[field].(interface{ Code() string }); ok {
-			return fe.Code()
-		}
-	}
-	return ""
-}
-
-// fill replaces the world's placeholders in s: S1, S2 (sessions), S1CODE
-// (its join code), HOSTA, HOSTB, and A1, A2, ... for acts (B1 for an
-// activity of S2).
-func fill(w *world, s string, acts ...*core.Record) string {
-	pairs := []string{"HOSTA", w.hostA.Id, "HOSTB", w.hostB.Id, "S1CODE", w.s1.GetString(c.SessionCode), "S1", w.s1.Id, "S2", w.s2.Id}
-	for i, a := range acts {
-		name := fmt.Sprintf("A%d", i+1)
-		if a.GetString(c.ActivitySession) == w.s2.Id {
-			name = "B1"
-		}
-		pairs = append(pairs, name, a.Id)
-	}
-	return strings.NewReplacer(pairs...).Replace(s)
-}
-
-func fillAll(w *world, list []string, acts ...*core.Record) []string {
-	out := make([]string, len(list))
-	for i, s := range list {
-		out[i] = fill(w, s, acts...)
-	}
-	return out
-}
-
-// refetch loads r again from the database.
-func refetch(t testing.TB, app core.App, r *core.Record) *core.Record {
-	t.Helper()
-	fresh, err := app.FindRecordById(r.Collection(), r.Id)
-	if err != nil {
-		t.Fatalf("refetch %s: %v", r.Id, err)
-	}
-	return fresh
-}
-
-// setSessionStatus walks session to status through app.Save.
-func setSessionStatus(t testing.TB, app core.App, session *core.Record, status c.SessionState) {
-	t.Helper()
-	session = refetch(t, app, session)
-	session.Set(c.SessionStatus, string(status))
-	if err := app.Save(session); err != nil {
-		t.Fatalf("session %s to %s: %v", session.Id, status, err)
-	}
-}
-
-// setActivityStatus moves act to status through app.Save.
-func setActivityStatus(t testing.TB, app core.App, act *core.Record, status c.ActivityState) {
-	t.Helper()
-	act = refetch(t, app, act)
-	act.Set(c.ActivityStatus, string(status))
-	if err := app.Save(act); err != nil {
-		t.Fatalf("activity %s to %s: %v", act.Id, status, err)
-	}
-}
 
 func TestSessionsCollectionAccess(t *testing.T) {
 	t.Parallel()
