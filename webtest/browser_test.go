@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -390,6 +392,35 @@ func (p *page) count(role, name string) int {
 		p.t.Fatalf("%s: count %s: %v", p.name, label(role, name), err)
 	}
 	return len(ids)
+}
+
+// prefer emulates the user's settings: a dark colour scheme and reduced
+// motion, as a phone set that way reports them to CSS.
+func (p *page) prefer(dark, reducedMotion bool) {
+	p.t.Helper()
+	scheme, motion := "light", "no-preference"
+	if dark {
+		scheme = "dark"
+	}
+	if reducedMotion {
+		motion = "reduce"
+	}
+	p.do("emulate "+scheme+" and motion "+motion, func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{
+			{Name: "prefers-color-scheme", Value: scheme},
+			{Name: "prefers-reduced-motion", Value: motion},
+		}})
+		return chromedp.Void{}, err
+	})
+}
+
+// style is a computed style property of the visible element with this
+// role and name.
+func (p *page) style(role, name, property string) string {
+	p.t.Helper()
+	var s string
+	p.read(role, name, `function() { return getComputedStyle(this).getPropertyValue(`+strconv.Quote(property)+`); }`, &s)
+	return s
 }
 
 // maxFirstLoad is the budget of the phone page's JavaScript and CSS,

@@ -36,9 +36,18 @@ func TestSideScreens(t *testing.T) {
 	phone.click("button", "Join again")
 	phone.see("heading", "Join a session")
 
-	// After the end, a phone arriving late is told so.
+	// After the end, a phone arriving late is told so; this one is set to
+	// dark mode and reduced motion, and the page follows both.
 	h.setStatus("completed")
 	late := br.open("late phone", 390, 844, true)
+	late.prefer(true, true)
 	late.goTo(srv.url + "/join/" + h.code)
 	late.see("heading", "This session has ended")
+	if bg := late.style("heading", "This session has ended", "color"); bg != "rgb(241, 243, 245)" {
+		t.Fatalf("heading colour in dark mode = %s, want the dark scheme's text colour", bg)
+	}
+	if anim := late.style("region", "This session has ended", "animation-name"); anim != "none" {
+		t.Fatalf("screen animation under reduced motion = %s, want none", anim)
+	}
+	late.shot(screenshots(), "phone-dark-ended.png")
 }

@@ -45,8 +45,9 @@ function App() {
       setMe(null);
       setStage('kicked');
     } else {
-      // A join may have finished while this anonymous read was out.
-      setStage((s) => (s === 'joined' ? s : 'form'));
+      // A join may have finished while this anonymous read was out, or
+      // another read may have found the kick first.
+      setStage((s) => (s === 'joined' || s === 'kicked' ? s : 'form'));
     }
   };
 
