@@ -62,6 +62,12 @@ func (h *host) reveal(i int) {
 	h.s.must(http.MethodPatch, "/api/collections/activities/records/"+h.acts[i], h.token, map[string]bool{"revealed": true}, nil)
 }
 
+// reset starts a poker round again (its votes are deleted).
+func (h *host) reset(i int) {
+	h.t.Helper()
+	h.s.must(http.MethodPost, "/api/activities/"+h.acts[i]+"/reset", h.token, nil, nil)
+}
+
 // kick deletes a participant, as the host's console does.
 func (h *host) kick(nickname string) {
 	h.t.Helper()

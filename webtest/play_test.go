@@ -136,6 +136,15 @@ func TestPlayASession(t *testing.T) {
 	screen.waitText("definition", "Median", "5")
 	screen.shot(shots, "screen-poker.png")
 
+	// A re-vote: the reset clears the round on every screen, and the
+	// phones get their cards back.
+	h.reset(1)
+	screen.waitText("status", "Answered", "0 of 3")
+	ada.click("button", "3")
+	ada.see("heading", "Answer sent")
+	bob.see("group", "Estimate the login page")
+	screen.waitText("status", "Answered", "1 of 3")
+
 	// 3. The quiz: a countdown, final answers, the reveal and the board.
 	h.advance()
 	ada.see("timer", "Time left")

@@ -118,11 +118,10 @@ export async function myResponse(pb, activityId) {
  * follow subscribes to the live topic of a session. onDoc gets each live
  * document, newest version only; onLink(connected) hears when the realtime
  * connection drops and comes back (the SDK reconnects by itself and the
- * server welcomes each subscription with the current document). When the
- * participant's own record is deleted (a kick) onGone is called. It
+ * server welcomes each subscription with the current document). It
  * returns the function that unsubscribes.
  */
-export async function follow(pb, code, { onDoc, onLink, onGone, participantId }) {
+export async function follow(pb, code, { onDoc, onLink }) {
   let version = 0;
   let connects = 0;
   const unsubs = [];
@@ -141,13 +140,6 @@ export async function follow(pb, code, { onDoc, onLink, onGone, participantId })
       onDoc(doc);
     }),
   );
-  if (participantId && onGone) {
-    unsubs.push(
-      await pb.collection('participants').subscribe(participantId, (e) => {
-        if (e.action === 'delete') onGone();
-      }),
-    );
-  }
   return () => unsubs.forEach((u) => u().catch(() => {}));
 }
 

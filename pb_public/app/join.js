@@ -9,6 +9,7 @@ import { Banner, Leaderboard, Results, html } from './ui.js';
 import { ActivityForm, formatAnswer } from './answer.js';
 
 const HEARTBEAT_MS = 20000;
+const KICK_CHECK_SPREAD_MS = 2000;
 
 function App() {
   const [code, setCode] = useState(codeFromPath);
@@ -63,13 +64,11 @@ function App() {
     let stop = null;
     let cancelled = false;
     follow(pb, code, {
-      participantId: stage === 'joined' ? me?.id : null,
       onDoc: (d) => setDoc(d),
       onLink: (up) => {
         setOffline(!up);
         if (up && stage === 'joined') refresh();
       },
-      onGone: () => refresh(),
     })
       .then((u) => (cancelled ? u() : (stop = u)))
       .catch(() => setOffline(true));
@@ -77,21 +76,32 @@ function App() {
       cancelled = true;
       stop?.();
     };
-  }, [following, stage === 'joined', me?.id]);
+  }, [following, stage === 'joined']);
 
-  // A count that went down (a kick, a poker reset) may be about us.
+  // A poker reset deletes every answer of the round: when the count of the
+  // same activity drops to 0, ours is gone too (no request needed). A
+  // participant count that went down may be a kick of us: read `me`, after
+  // a random pause so that a room of phones does not ask at once.
   useEffect(() => {
     const p = prev.current;
     prev.current = doc;
-    if (!p || !doc || stage !== 'joined') return;
-    const fewer = doc.participants.count < p.participants.count;
-    const reset = p.activity && doc.activity && p.activity.id === doc.activity.id && doc.activity.answered < p.activity.answered;
-    if (fewer || reset) refresh();
+    const a = doc?.activity;
+    if (p?.activity && a && p.activity.id === a.id && a.answered === 0 && p.activity.answered > 0) {
+      setAnswers((x) => ({ ...x, [a.id]: null }));
+    }
+    if (stage === 'joined' && p && doc && doc.participants.count < p.participants.count) {
+      const id = setTimeout(() => refresh(), Math.random() * KICK_CHECK_SPREAD_MS);
+      return () => clearTimeout(id);
+    }
+    return undefined;
   }, [doc]);
 
   useEffect(() => {
     if (stage !== 'joined') return undefined;
-    const beat = () => document.visibilityState === 'visible' && heartbeat(pb).catch(() => {});
+    // A heartbeat refused for our token means the participant is gone.
+    const beat = () =>
+      document.visibilityState === 'visible' &&
+      heartbeat(pb).catch((err) => (err.status === 401 || err.status === 403 ? refresh() : undefined));
     const id = setInterval(beat, HEARTBEAT_MS);
     document.addEventListener('visibilitychange', beat);
     return () => {
