@@ -423,6 +423,21 @@ func (p *page) style(role, name, property string) string {
 	return s
 }
 
+// fits checks that nothing on the page is wider than the viewport: a
+// phone never scrolls sideways.
+func (p *page) fits() {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, actionTimeout)
+	defer cancel()
+	over, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+	if err != nil {
+		p.t.Fatalf("%s: page width: %v", p.name, err)
+	}
+	if over > 0 {
+		p.t.Errorf("%s: the page is %d px wider than the screen", p.name, over)
+	}
+}
+
 // maxFirstLoad is the budget of the phone page's JavaScript and CSS,
 // uncompressed (issue 11).
 const maxFirstLoad = 150 * 1024

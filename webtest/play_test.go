@@ -73,8 +73,9 @@ func TestPlayASession(t *testing.T) {
 	bob.click("button", "Join")
 	bob.see("heading", "Team retro")
 
-	// The third phone wants "ada": taken, so it takes the server's suggestion.
-	cy := br.open("third phone", 390, 844, true)
+	// The third phone, a narrow one (360 px), wants "ada": taken, so it
+	// takes the server's suggestion.
+	cy := br.open("third phone", 360, 740, true)
 	cy.goTo(srv.url + "/join/" + h.code)
 	cy.fill("Nickname", "ada")
 	suggestion := h.suggestion("ada")
@@ -102,6 +103,7 @@ func TestPlayASession(t *testing.T) {
 	bob.click("checkbox", "Pizza")
 	bob.click("button", "Send answer")
 	bob.see("heading", "Answer sent")
+	cy.fits()
 	cy.click("checkbox", "Salad")
 	cy.click("button", "Send answer")
 	cy.see("heading", "Answer sent")
@@ -118,6 +120,7 @@ func TestPlayASession(t *testing.T) {
 		card string
 	}{{ada, "5"}, {bob, "8"}, {cy, "5"}} {
 		v.p.see("heading", "Estimate the login page")
+		v.p.fits()
 		v.p.click("button", v.card)
 		v.p.see("heading", "Answer sent")
 	}
@@ -158,6 +161,8 @@ func TestPlayASession(t *testing.T) {
 	ada.see("heading", "Correct!")
 	bob.see("heading", "Not quite.")
 	cy.see("heading", "Correct!")
+	cy.see("list", "Leaderboard")
+	cy.fits()
 	board := h.live().Leaderboard
 	if len(board) != 3 || board[0].Score <= 0 || board[2].Nickname != "Bob" {
 		t.Fatalf("leaderboard = %+v", board)
