@@ -112,10 +112,12 @@ func ParseRate(v string) (Rate, error) {
 
 // Config is the whole of Conflicto's runtime configuration.
 type Config struct {
-	Env               string
-	HTTP              string
-	DataDir           string
-	CORSOrigins       []string
+	Env         string
+	HTTP        string
+	DataDir     string
+	CORSOrigins []string
+	// PublicURL is where phones reach the server (join links, QR codes);
+	// "" means the origin each request came in on.
 	PublicURL         string
 	LogLevel          slog.Level
 	LogFormat         string
@@ -169,7 +171,6 @@ func Default() Config {
 		HTTP:             "127.0.0.1:8090",
 		DataDir:          "./pb_data",
 		CORSOrigins:      []string{"*"},
-		PublicURL:        "http://localhost:8090",
 		LogLevel:         slog.LevelInfo,
 		LogFormat:        LogFormatText,
 		MaxParticipants:  10000,
@@ -275,13 +276,13 @@ func Load(lookup func(string) (string, bool), environ []string, args []string) (
 
 	if v, ok := get(VarPublicURL); ok {
 		cfg.PublicURL = strings.TrimRight(v, "/")
+		if err := checkPublicURL(cfg.PublicURL); err != nil {
+			bad(VarPublicURL, "%v (expected an absolute http(s) URL such as https://live.example.com)", err)
+		}
 	} else if cfg.Env == EnvProduction {
-		// The default points join links and QR codes at localhost: no
-		// phone in the room could follow them.
+		// Behind a proxy the request's Host may not be what the room's
+		// phones reach: production names its address.
 		bad(VarPublicURL, "is required in production (expected the URL participants open, such as https://live.example.com)")
-	}
-	if err := checkPublicURL(cfg.PublicURL); err != nil {
-		bad(VarPublicURL, "%v (expected an absolute http(s) URL such as https://live.example.com)", err)
 	}
 
 	if v, ok := get(VarLogLevel); ok {

@@ -131,6 +131,11 @@ func TestLoad(t *testing.T) {
 			env:  map[string]string{config.VarPublicURL: "https://live.example.com/"},
 			want: func(c *config.Config) { c.PublicURL = "https://live.example.com" },
 		},
+		{
+			name: "public URL unset: the request's origin",
+			env:  map[string]string{config.VarPublicURL: "  "},
+			want: func(c *config.Config) { c.PublicURL = "" },
+		},
 		{name: "public URL without scheme", env: map[string]string{config.VarPublicURL: "live.example.com"}, wantProblems: []string{config.VarPublicURL}},
 		{name: "public URL not http", env: map[string]string{config.VarPublicURL: "ftp://live.example.com"}, wantProblems: []string{config.VarPublicURL}},
 

@@ -87,17 +87,52 @@ func buildLiveDoc(app core.App, sessionID, publicURL string, version int64) (*li
 		return nil, "", fmt.Errorf("rules of activity %s: %w", act.Id, err)
 	}
 	doc.Activity = liveActivity(act, rules, counts.Activities)
+	// How many answered is public for every type, before any reveal: the
+	// screens show it while a round runs and it names no one.
+	var answered int
+	err = app.DB().Select("COUNT(*)").From(c.Responses).
+		Where(dbx.HashExp{c.ResponseActivity: act.Id}).Row(&answered)
+	if err != nil {
+		return nil, "", fmt.Errorf("count answers of activity %s: %w", act.Id, err)
+	}
+	doc.Activity["answered"] = answered
 	if act.ResultsPublic(rules) {
 		if doc.Results, err = c.Results(app, act, rules); err != nil {
 			return nil, "", err
 		}
 	}
-	if rules.Scored() && act.Revealed() {
+	showBoard := rules.Scored() && act.Revealed()
+	if !showBoard && doc.Session.Status == string(c.SessionCompleted) {
+		// The session is over: the final board, if any quiz was revealed.
+		if showBoard, err = anyRevealedScored(app, sessionID); err != nil {
+			return nil, "", err
+		}
+	}
+	if showBoard {
 		if doc.Leaderboard, err = c.Leaderboard(app, sessionID, true, liveLeaderboardSize); err != nil {
 			return nil, "", err
 		}
 	}
 	return doc, act.Id, nil
+}
+
+// anyRevealedScored reports whether the session has a revealed activity
+// of a scored type (a quiz), that is whether its public leaderboard counts
+// anything.
+func anyRevealedScored(app core.App, sessionID string) (bool, error) {
+	types := make([]any, 0, len(activity.ScoredTypes()))
+	for _, t := range activity.ScoredTypes() {
+		types = append(types, string(t))
+	}
+	var n int
+	err := app.DB().Select("COUNT(*)").From(c.Activities).
+		Where(dbx.HashExp{c.ActivitySession: sessionID, c.ActivityRevealed: true}).
+		AndWhere(dbx.In(c.ActivityType, types...)).
+		Row(&n)
+	if err != nil {
+		return false, fmt.Errorf("count revealed quizzes of session %s: %w", sessionID, err)
+	}
+	return n > 0, nil
 }
 
 // liveActivity is the public view of an activity: its public config fields
@@ -126,13 +161,18 @@ func liveActivity(act *c.Activity, rules *activity.Rules, of int) map[string]any
 	return m
 }
 
-// JoinURL is where a phone joins a session: the QR code's content.
+// JoinURL is where a phone joins a session: the QR code's content. With
+// no public URL configured it is origin-relative ("/join/CODE"): the live
+// document is shared by every client, whatever origin each came in on, so
+// each page resolves it against its own (the QR route against the
+// request's).
 func JoinURL(publicURL, code string) string {
 	return strings.TrimRight(publicURL, "/") + "/join/" + code
 }
 
 // Build returns the Builder of the public live documents, version 0: the
-// hub splices its own in. publicURL is where phones join (the QR code).
+// hub splices its own in. publicURL is where phones join (the QR code);
+// "" makes the join URL origin-relative.
 func Build(publicURL string) Builder {
 	return func(app core.App, sessionID string) (Document, error) {
 		doc, activityID, err := buildLiveDoc(app, sessionID, publicURL, 0)

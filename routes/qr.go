@@ -14,18 +14,37 @@ import (
 )
 
 // qr serves GET /api/live/{code}/qr.svg: the session's join URL as a
-// QR code. The URL of a code never changes, so clients may cache it.
+// QR code, on CONFLICTO_PUBLIC_URL or, when that is unset, on the origin
+// the request came in on. The URL of a code never changes, so clients may
+// cache it.
 func (a *api) qr(e *core.RequestEvent) error {
 	_, code, apiErr := a.findLiveSession(e)
 	if apiErr != nil {
 		return apiErr
 	}
-	svg, err := qrSVG(live.JoinURL(a.cfg.PublicURL, code))
+	base, cache := a.cfg.PublicURL, "public, max-age=3600"
+	if base == "" {
+		// The address depends on the request: no shared cache may keep it.
+		base, cache = requestOrigin(e.Request), "private, max-age=3600"
+	}
+	svg, err := qrSVG(live.JoinURL(base, code))
 	if err != nil {
 		return apis.NewInternalServerError("", err)
 	}
-	e.Response.Header().Set("Cache-Control", "public, max-age=3600")
+	e.Response.Header().Set("Cache-Control", cache)
 	return e.Blob(http.StatusOK, "image/svg+xml", svg)
+}
+
+// requestOrigin is the origin the request came in on: its Host, with https
+// when it arrived over TLS or through a proxy that says so in
+// X-Forwarded-Proto. Behind a proxy that rewrites Host, set
+// CONFLICTO_PUBLIC_URL instead.
+func requestOrigin(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || strings.EqualFold(strings.TrimSpace(strings.Split(r.Header.Get("X-Forwarded-Proto"), ",")[0]), "https") {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 // qrSVG renders content as an SVG QR code: one path of unit squares, a run

@@ -23,7 +23,11 @@ func TestUnknownAPIPathIsNotFound(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer app.Cleanup()
-	public := fstest.MapFS{"index.html": {Data: []byte("<html>landing</html>")}}
+	public := fstest.MapFS{
+		"index.html":      {Data: []byte("<html>landing</html>")},
+		"app/join.html":   {Data: []byte("<html>phone</html>")},
+		"app/screen.html": {Data: []byte("<html>screen</html>")},
+	}
 	server.Register(app, config.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), public)
 	mux := buildMux(t, app)
 
@@ -33,7 +37,9 @@ func TestUnknownAPIPathIsNotFound(t *testing.T) {
 		expected     string
 	}{
 		{http.MethodGet, "/", 200, "landing"},
-		{http.MethodGet, "/join/ABC234", 200, "landing"},
+		{http.MethodGet, "/join/ABC234", 200, "phone"},
+		{http.MethodGet, "/screen/ABC234", 200, "screen"},
+		{http.MethodGet, "/some/page", 200, "landing"},
 		{http.MethodGet, "/apis", 200, "landing"},
 		{http.MethodGet, "/api/doesnotexist", 404, `"status":404`},
 		{http.MethodGet, "/api/", 404, `"status":404`},
