@@ -239,9 +239,14 @@ func TestLiveTopicCapPerClient(t *testing.T) {
 		allowed = append(allowed, fmt.Sprintf("%s?x=%d", topic, i))
 	}
 	cl.subscribe(t, base, "", allowed...)
-	welcomes := cl.drain(500 * time.Millisecond)
-	if len(welcomes) != live.MaxTopicsPerClient {
-		t.Fatalf("%d welcomes for %d live topics", len(welcomes), live.MaxTopicsPerClient)
+	// One welcome per live topic name (a delivery of the world's own
+	// writes may also land in the window: it is not a welcome).
+	welcomed := map[string]bool{}
+	for _, m := range cl.drain(500 * time.Millisecond) {
+		welcomed[m.name] = true
+	}
+	if len(welcomed) != live.MaxTopicsPerClient {
+		t.Fatalf("welcomes under %d names for %d live topics", len(welcomed), live.MaxTopicsPerClient)
 	}
 
 	for name, subs := range map[string][]string{
