@@ -106,68 +106,6 @@ func NormalizeConfig(t Type, raw []byte) ([]byte, *Error) {
 	return out, nil
 }
 
-// ValidateAnswer checks a raw JSON response value against the canonical config
-// of type t and returns the canonical value JSON (poll choices sorted
-// ascending; wordcloud words normalised, case-folded and sorted).
-// serverBlocklist is the server's own list of forbidden words, applied to word
-// clouds on top of the config's blocklist. A config that does not parse
-// (a server fault: stored configs are canonical) is reported on "config".
-func ValidateAnswer(t Type, config []byte, value []byte, serverBlocklist []string) ([]byte, *Error) {
-	r, err := Parse(t, config)
-	if err != nil {
-		return nil, err
-	}
-	a, err := r.Validate(value, serverBlocklist)
-	if err != nil {
-		return nil, err
-	}
-	return a.JSON, nil
-}
-
-// PublicConfig returns the config fields safe to show everyone in the live
-// state: a quiz's "correct" only once revealed, never a word cloud's blocklist.
-// It returns nil when t or config is invalid.
-func PublicConfig(t Type, config []byte, revealed bool) map[string]any {
-	r, err := Parse(t, config)
-	if err != nil {
-		return nil
-	}
-	return r.Public(revealed)
-}
-
-// ResultsPublic reports whether results of type t are public: a poll's when
-// live_results or revealed, poker's and a quiz's only when revealed, a word
-// cloud's always. An invalid config counts as public only when revealed.
-func ResultsPublic(t Type, config []byte, revealed bool) bool {
-	r, err := Parse(t, config)
-	if err != nil {
-		return revealed
-	}
-	return r.ResultsPublic(revealed)
-}
-
-// Results builds the results document of one activity from its responses
-// grouped by canonical value (groups) and, for revealed poker, the named
-// answers.
-// It is a map so the results route can add its own keys (activity, status, ...):
-//
-//	poll       counts (one per option, in option order), voters
-//	poker      voters; after reveal also votes [{nickname, card}], distribution
-//	           {card: count} over the whole deck in deck order, average and
-//	           median of the numeric cards (null without numeric votes), consensus
-//	quiz       counts, answered, correct_count; after reveal also correct
-//	wordcloud  words [{text, count}]: top 100 by count desc, then text asc
-//
-// Groups whose value does not decode are skipped. Results returns nil when t
-// or config is invalid.
-func Results(t Type, config []byte, groups []Group, named []NamedAnswer, revealed bool) map[string]any {
-	r, err := Parse(t, config)
-	if err != nil {
-		return nil
-	}
-	return r.Results(groups, named, revealed)
-}
-
 func configTooLarge() *Error {
 	return &Error{Field: "config", Code: "config_too_large", Message: fmt.Sprintf("Config must be at most %d bytes.", MaxConfigSize)}
 }

@@ -176,9 +176,19 @@ func (r *Rules) Public(revealed bool) map[string]any { return r.cfg.public(revea
 // revealed, a word cloud's always.
 func (r *Rules) ResultsPublic(revealed bool) bool { return r.cfg.resultsPublic(revealed) }
 
-// Results builds the results document from the responses grouped by
-// canonical value and, where NamedVotes, the named answers (see the package
-// function Results for the shape per type).
+// Results builds the results document of one activity from its responses
+// grouped by canonical value (groups) and, where NamedVotes, the named
+// answers.
+// It is a map so the results route can add its own keys (activity, status, ...):
+//
+//	poll       counts (one per option, in option order), voters
+//	poker      voters; after reveal also votes [{nickname, card}], distribution
+//	           {card: count} over the whole deck in deck order, average and
+//	           median of the numeric cards (null without numeric votes), consensus
+//	quiz       counts, answered, correct_count; after reveal also correct
+//	wordcloud  words [{text, count}]: top 100 by count desc, then text asc
+//
+// Groups whose value does not decode are skipped.
 func (r *Rules) Results(groups []Group, named []NamedAnswer, revealed bool) map[string]any {
 	return r.cfg.results(groups, named, revealed)
 }

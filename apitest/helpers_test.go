@@ -14,7 +14,6 @@ import (
 	"testing"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -22,6 +21,7 @@ import (
 
 	c "conflicto/collections"
 	"conflicto/config"
+	"conflicto/internal/testkit"
 	_ "conflicto/migrations"
 	"conflicto/wire"
 )
@@ -89,15 +89,7 @@ func newTestAppWithLogger(t testing.TB, cfg config.Config, logger *slog.Logger) 
 // request body can be watched as it is read.
 func buildMux(t testing.TB, app *tests.TestApp) http.Handler {
 	t.Helper()
-	r, err := apis.NewRouter(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mux http.Handler
-	err = app.OnServe().Trigger(&core.ServeEvent{App: app, Router: r}, func(e *core.ServeEvent) error {
-		mux, err = e.Router.BuildMux()
-		return err
-	})
+	mux, err := testkit.Mux(app)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"conflicto/internal/testkit"
 )
 
 const (
@@ -30,17 +32,7 @@ const buildVersion = "e2e-build"
 
 // binary builds the server once per test run, exactly as the Dockerfile does.
 var binary = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "conflicto-e2e-bin-")
-	if err != nil {
-		return "", err
-	}
-	out := filepath.Join(dir, "conflicto")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w -X conflicto/commands.Version="+buildVersion, "-o", out, "conflicto")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, msg)
-	}
-	return out, nil
+	return testkit.BuildBinary("conflicto", buildVersion)
 })
 
 func TestMain(m *testing.M) {

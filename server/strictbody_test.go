@@ -8,13 +8,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	c "conflicto/collections"
 	"conflicto/config"
+	"conflicto/internal/testkit"
 	_ "conflicto/migrations"
 	"conflicto/server"
 )
@@ -101,15 +101,7 @@ func TestStrictBodyFollowsTheSchema(t *testing.T) {
 // buildMux builds app's router with its OnServe hooks, as apis.Serve does.
 func buildMux(t *testing.T, app core.App) http.Handler {
 	t.Helper()
-	r, err := apis.NewRouter(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mux http.Handler
-	err = app.OnServe().Trigger(&core.ServeEvent{App: app, Router: r}, func(e *core.ServeEvent) error {
-		mux, err = e.Router.BuildMux()
-		return err
-	})
+	mux, err := testkit.Mux(app)
 	if err != nil {
 		t.Fatal(err)
 	}

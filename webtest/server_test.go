@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"conflicto/internal/testkit"
 )
 
 const (
@@ -26,17 +28,7 @@ const (
 
 // binary builds the server once per test run, as the Dockerfile does.
 var binary = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "conflicto-webtest-bin-")
-	if err != nil {
-		return "", err
-	}
-	out := filepath.Join(dir, "conflicto")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "conflicto")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, msg)
-	}
-	return out, nil
+	return testkit.BuildBinary("conflicto", "")
 })
 
 func TestMain(m *testing.M) {

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"conflicto/internal/testkit"
 )
 
 // TestWalkthroughAgainstARealServer builds the binary, starts a fresh
@@ -153,18 +155,11 @@ func TestFlags(t *testing.T) {
 // builtServer builds the server binary once per test run, as the
 // Dockerfile does.
 var builtServer = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "conflicto-walkthrough-")
-	if err != nil {
-		return "", err
+	bin, err := testkit.BuildBinary("conflicto", "")
+	if err == nil {
+		builtDir = filepath.Dir(bin)
 	}
-	builtDir = dir
-	out := filepath.Join(dir, "conflicto")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "conflicto")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, msg)
-	}
-	return out, nil
+	return bin, err
 })
 
 // builtDir holds the built binary, if a test built it.
