@@ -54,7 +54,7 @@ func TestLiveStateAccess(t *testing.T) {
 				TestAppFactory:     w.factory,
 			}
 			if actor == actorParticipant { // Ada: her own answer only
-				sc.ExpectedContent = append(sc.ExpectedContent, `"me":{"answer":{"choices":[0,2]},"id":"`+w.ada.Id+`","nickname":"Ada"}`)
+				sc.ExpectedContent = append(sc.ExpectedContent, `"me":{"answer":{"choices":[0,2]},"id":"`+w.ada.Id+`","nickname":"Ada","standing":null}`)
 				sc.NotExpectedContent = sc.NotExpectedContent[:3]
 			}
 			sc.Test(t)

@@ -148,3 +148,24 @@ func Leaderboard(app core.App, sessionID string, onlyRevealed bool, limit int) (
 	}
 	return items, nil
 }
+
+// Standing is one participant's place on a leaderboard: Rank is their
+// position (1-based) in Leaderboard's order, ties broken as it breaks them,
+// so the top entries' ranks are the board's own positions; Of is the
+// number of participants ranked.
+type Standing struct {
+	Rank    int `json:"rank"`
+	Score   int `json:"score"`
+	Correct int `json:"correct"`
+	Of      int `json:"of"`
+}
+
+// Standings indexes a whole leaderboard (Leaderboard with no limit) by
+// participant id.
+func Standings(board []LeaderboardEntry) map[string]Standing {
+	m := make(map[string]Standing, len(board))
+	for i, e := range board {
+		m[e.Participant] = Standing{Rank: i + 1, Score: e.Score, Correct: e.Correct, Of: len(board)}
+	}
+	return m
+}

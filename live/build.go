@@ -26,6 +26,10 @@ type liveDoc struct {
 	Results      map[string]any       `json:"results"`
 	Leaderboard  []c.LeaderboardEntry `json:"leaderboard"`
 	Version      int64                `json:"version"`
+
+	// standings is every participant's place on the board when the
+	// document shows one (not public: a phone reads its own).
+	standings map[string]c.Standing
 }
 
 type liveSession struct {
@@ -109,9 +113,15 @@ func buildLiveDoc(app core.App, sessionID, publicURL string, version int64) (*li
 		}
 	}
 	if showBoard {
-		if doc.Leaderboard, err = c.Leaderboard(app, sessionID, true, liveLeaderboardSize); err != nil {
+		// The whole board, read once per build: its top is the public
+		// board, and every phone reads its own place from it (standings)
+		// without a query of its own.
+		board, err := c.Leaderboard(app, sessionID, true, 0)
+		if err != nil {
 			return nil, "", err
 		}
+		doc.Leaderboard = board[:min(len(board), liveLeaderboardSize)]
+		doc.standings = c.Standings(board)
 	}
 	return doc, act.Id, nil
 }
@@ -189,6 +199,7 @@ func Build(publicURL string) Builder {
 			ActivityID: activityID,
 			Completed:  doc.Session.Status == string(c.SessionCompleted),
 			Results:    doc.Results,
+			Standings:  doc.standings,
 		}, nil
 	}
 }

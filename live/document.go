@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	c "conflicto/collections"
 )
 
 // Document is one build of a session's live state: what the hub needs to
@@ -27,6 +29,11 @@ type Document struct {
 	// (nil otherwise), as BuildResults reads them: the hub keeps them for
 	// Results. They must not be modified.
 	Results map[string]any
+	// Standings are every participant's place on the leaderboard, by
+	// participant id, when the document shows a leaderboard (nil
+	// otherwise): a participant's own rank, also outside the public top.
+	// They must not be modified.
+	Standings map[string]c.Standing
 }
 
 // Builder reads the live document of a session. A session that does not
@@ -80,6 +87,9 @@ func (h *Hub) current(t *topic) (*Snapshot, error) {
 	if latest != nil && bytes.Equal(latest.JSON, doc.JSON) {
 		same := *latest
 		same.epoch = epoch
+		// Places outside the public top can move while the document
+		// stays the same.
+		same.Standings = doc.Standings
 		h.mu.Lock()
 		if t.latest == latest {
 			t.latest = &same

@@ -32,7 +32,7 @@ func (a *api) live(e *core.RequestEvent) error {
 	}
 	body := snap.Data
 	if p := e.Auth; p != nil && p.Collection().Name == c.Participants && p.GetString(c.ParticipantSession) == sessionID {
-		me, err := liveMe(e.App, p, snap.ActivityID)
+		me, err := liveMe(e.App, p, snap.ActivityID, snap.Standings)
 		if err != nil {
 			return apis.NewInternalServerError("", err)
 		}
@@ -83,9 +83,11 @@ func (a *api) findLiveSession(e *core.RequestEvent) (sessionID, code string, err
 	return sessionID, code, nil
 }
 
-// liveMe is the participant's own part of the live state: who they are and
-// their answer to the current activity (null when none).
-func liveMe(app core.App, p *core.Record, activityID string) ([]byte, error) {
+// liveMe is the participant's own part of the live state: who they are,
+// their answer to the current activity (null when none) and, when the
+// document shows a leaderboard, their place on it (null otherwise), read
+// from the standings the document's build computed.
+func liveMe(app core.App, p *core.Record, activityID string, standings map[string]c.Standing) ([]byte, error) {
 	var answer json.RawMessage
 	if activityID != "" {
 		var value string
@@ -103,9 +105,14 @@ func liveMe(app core.App, p *core.Record, activityID string) ([]byte, error) {
 	if answer == nil {
 		answer = json.RawMessage("null")
 	}
+	var standing *c.Standing
+	if st, ok := standings[p.Id]; ok {
+		standing = &st
+	}
 	return json.Marshal(map[string]any{
 		"id":       p.Id,
 		"nickname": p.GetString(c.ParticipantNickname),
 		"answer":   answer,
+		"standing": standing,
 	})
 }

@@ -10,6 +10,7 @@ import { ActivityForm, formatAnswer } from './answer.js';
 
 const HEARTBEAT_MS = 20000;
 const KICK_CHECK_SPREAD_MS = 2000;
+const STANDING_SPREAD_MS = 1000;
 
 function App() {
   const [code, setCode] = useState(codeFromPath);
@@ -301,9 +302,9 @@ function Joined({ pb, doc, me, answers, setAnswers }) {
   const a = doc.activity;
   const mine = a ? answers[a.id] ?? null : null;
   const board = doc.leaderboard;
-  const myRank = board ? board.findIndex((e) => e.participant === me.id) : -1;
+  const standing = useStanding(pb, doc, me.id);
   const rankLine = board
-    ? html`<p class="rank-line">${myRank >= 0 ? t.yourRank(myRank + 1, board[myRank].score) : t.notInTop}</p>`
+    ? html`<p class="rank-line">${standing ? t.yourRank(standing.rank, standing.score) : t.notInTop}</p>`
     : null;
 
   if (doc.session.status === 'completed') {
@@ -356,6 +357,31 @@ function Joined({ pb, doc, me, answers, setAnswers }) {
     <p>${mine == null ? t.closedNoAnswer : html`<span class="muted">${t.yourAnswer}: </span><strong>${formatAnswer(a, mine)}</strong>`}</p>
     ${doc.results && (a.type !== 'poker' || a.revealed) ? html`<${Results} activity=${a} results=${doc.results} mine=${mine} />` : html`<p class="muted">${t.waitForHost}</p>`}
   </${Screen}>`;
+}
+
+/**
+ * useStanding is the participant's place on the leaderboard the document
+ * shows: from the board itself when they are in its top 10, else from
+ * `me.standing` of the live state, read once per board (the topic carries
+ * the top only) after a random pause, so that a hall of phones does not
+ * ask at once. Null until known.
+ */
+function useStanding(pb, doc, meId) {
+  const board = doc.leaderboard;
+  const inTop = board ? board.findIndex((e) => e.participant === meId) : -1;
+  const key = board && inTop < 0 ? `${doc.session.status}|${doc.activity?.id}|${doc.activity?.revealed}` : null;
+  const [read, setRead] = useState(null); // {key, standing}
+  useEffect(() => {
+    if (!key) return undefined;
+    const id = setTimeout(() => {
+      getLive(pb, doc.session.code)
+        .then((live) => live.me?.standing && setRead({ key, standing: live.me.standing }))
+        .catch(() => {});
+    }, Math.random() * STANDING_SPREAD_MS);
+    return () => clearTimeout(id);
+  }, [key]);
+  if (inTop >= 0) return { rank: inTop + 1, score: board[inTop].score };
+  return read?.key === key ? read.standing : null;
 }
 
 /** QuizPoints shows the participant's points on a revealed quiz (their own response's score). */
