@@ -27,6 +27,7 @@ func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS
 	registerStrictBodies(app)
 	registerLifecycle(app)
 	registerRealtimeClients(app, cfg.MaxRealtime)
+	registerKickedRealtime(app)
 	registerCORS(app, cfg)
 	registerHealth(app)
 	registerAuth(app, cfg, logger)

@@ -120,11 +120,18 @@ export async function myResponse(pb, activityId) {
  * connection drops and comes back (the SDK reconnects by itself and the
  * server welcomes each subscription with the current document). It
  * returns the function that unsubscribes.
+ *
+ * fresh starts from a new realtime connection, subscribed with the token
+ * the client has now: the SDK sends a subscription list only when it
+ * changed, so a page that followed the topic before joining would keep
+ * following it as a guest, and the server could not tell that connection
+ * is the participant's (it closes a kicked participant's connections).
  */
-export async function follow(pb, code, { onDoc, onLink }) {
+export async function follow(pb, code, { onDoc, onLink, fresh = false }) {
   let version = 0;
   let connects = 0;
   const unsubs = [];
+  if (fresh) await pb.realtime.unsubscribe();
   pb.realtime.onDisconnect = (subs) => {
     if (subs.length) onLink?.(false);
   };

@@ -9,7 +9,6 @@ import { Banner, Leaderboard, Results, html } from './ui.js';
 import { ActivityForm, formatAnswer } from './answer.js';
 
 const HEARTBEAT_MS = 20000;
-const KICK_CHECK_SPREAD_MS = 2000;
 const STANDING_SPREAD_MS = 1000;
 
 function App() {
@@ -65,6 +64,7 @@ function App() {
     let stop = null;
     let cancelled = false;
     follow(pb, code, {
+      fresh: stage === 'joined',
       onDoc: (d) => setDoc(d),
       onLink: (up) => {
         setOffline(!up);
@@ -80,9 +80,10 @@ function App() {
   }, [following, stage === 'joined']);
 
   // A poker reset deletes every answer of the round: when the count of the
-  // same activity drops to 0, ours is gone too (no request needed). A
-  // participant count that went down may be a kick of us: read `me`, after
-  // a random pause so that a room of phones does not ask at once.
+  // same activity drops to 0, ours is gone too (no request needed). A kick
+  // needs no reading here either: the server closes the kicked
+  // participant's realtime connection, and the read after the reconnect
+  // (onLink above) finds `me` gone; the other phones read nothing.
   useEffect(() => {
     const p = prev.current;
     prev.current = doc;
@@ -90,11 +91,6 @@ function App() {
     if (p?.activity && a && p.activity.id === a.id && a.answered === 0 && p.activity.answered > 0) {
       setAnswers((x) => ({ ...x, [a.id]: null }));
     }
-    if (stage === 'joined' && p && doc && doc.participants.count < p.participants.count) {
-      const id = setTimeout(() => refresh(), Math.random() * KICK_CHECK_SPREAD_MS);
-      return () => clearTimeout(id);
-    }
-    return undefined;
   }, [doc]);
 
   useEffect(() => {
