@@ -84,6 +84,7 @@ func runEvent(ctx, checkCtx context.Context, api *API, sse *http.Client, o *Opti
 		run.Check([]string{"setup: " + err.Error()})
 		return run
 	}
+	run.Params["rate_limits"] = rateLimitsState(ctx, api, fx.SuperToken) // the targets hold with them on
 	st := &eventState{api: api, sse: sse, fx: fx, o: o, answers: map[string]map[string]int{}, rec: map[string]*Recorder{}}
 	for _, name := range []string{"join", "live", "connect", "subscribe", "heartbeat", "vote", "reveal", "results", "advance", "delivery"} {
 		st.rec[name] = NewRecorder()

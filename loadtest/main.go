@@ -6,6 +6,7 @@
 //	go run ./loadtest vote   -n 3000 -c 50
 //	go run ./loadtest fanout -k 2000
 //	go run ./loadtest event  -n 500 -duration 2m
+//	go run ./loadtest flood  -n 500 -pairs 3 -flood-n 5000
 //
 // Every scenario prepares its own fixture through the API as the superuser
 // (-su-email, -su-password), checks the server's state against what it
@@ -54,13 +55,19 @@ type Options struct {
 	PhonesSSE  bool
 	Seed       int64
 
+	Pairs  int
+	Window time.Duration
+	FloodN int
+	FloodC int
+	Limits bool
+
 	Timeout  time.Duration
 	PID      int
 	PlainPID int
 	Commit   string
 }
 
-var scenarios = []string{"join", "vote", "fanout", "event"}
+var scenarios = []string{"join", "vote", "fanout", "event", "flood"}
 
 func usage(fs *flag.FlagSet) {
 	fmt.Fprintf(os.Stderr, "usage: go run ./loadtest <%s> [flags]\n\nflags:\n", strings.Join(scenarios, "|"))
@@ -91,7 +98,12 @@ func parseOptions(args []string) (*Options, error) {
 	fs.DurationVar(&o.Heartbeat, "heartbeat", 10*time.Second, "event: heartbeat period of a participant")
 	fs.Float64Var(&o.AnswerRate, "answer-rate", 0.9, "event: share of participants answering each poll")
 	fs.BoolVar(&o.PhonesSSE, "phones-subscribe", true, "event: every participant also subscribes to the live topic")
-	fs.Int64Var(&o.Seed, "seed", 1, "event: random seed of arrivals, think times and choices")
+	fs.Int64Var(&o.Seed, "seed", 1, "event, flood: random seed of arrivals, think times and choices")
+	fs.IntVar(&o.Pairs, "pairs", 3, "flood: pairs of rounds, each a calm one then one with the flood")
+	fs.DurationVar(&o.Window, "window", 3*time.Second, "flood: every phone answers once within this time of a round's start")
+	fs.IntVar(&o.FloodN, "flood-n", 5000, "flood: answer changes the flooder sends per flood round, as fast as it can")
+	fs.IntVar(&o.FloodC, "flood-c", 8, "flood: the flooder's concurrent requests")
+	fs.BoolVar(&o.Limits, "limits", true, "with -compare: start Conflicto with CONFLICTO_RATE_LIMITS set to this")
 	fs.DurationVar(&o.Timeout, "timeout", 0, "hard deadline of the load (default 10m, event: duration + 5m); the process exits 2m after it at the latest")
 	fs.IntVar(&o.PID, "pid", 0, "pid of the server under test, to report its RSS (automatic with -compare)")
 	fs.StringVar(&o.Commit, "commit", "", "commit to report (default: git rev-parse of the working directory, +dirty when modified)")
@@ -121,7 +133,11 @@ func (o *Options) validate() error {
 	}
 	check(contains(scenarios, o.Scenario), fmt.Sprintf("unknown scenario %q (want one of %s)", o.Scenario, strings.Join(scenarios, ", ")))
 	check(o.Target == "conflicto" || o.Target == "plain", "-target must be conflicto or plain")
-	check(!(o.Target == "plain" && o.Scenario == "event"), "event has no plain baseline")
+	check(!(o.Target == "plain" && (o.Scenario == "event" || o.Scenario == "flood")), o.Scenario+" has no plain baseline")
+	check(o.Pairs >= 1 && o.Pairs <= 10, "-pairs must be 1..10")
+	check(o.Window >= 500*time.Millisecond && o.Window <= time.Minute, "-window must be 500ms..1m")
+	check(o.FloodN >= 1 && o.FloodN <= 100000, "-flood-n must be 1..100000")
+	check(o.FloodC >= 1 && o.FloodC <= 64, "-flood-c must be 1..64")
 	check(o.N >= 1 && o.N <= 100000, "-n must be 1..100000")
 	check(o.C >= 1 && o.C <= 500, "-c must be 1..500")
 	check(o.K >= 1 && o.K <= 15000, "-k must be 1..15000")

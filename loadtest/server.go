@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -83,6 +84,7 @@ func StartServer(ctx context.Context, name, bin, dir string, o *Options) (*Serve
 	cmd.Env = append(os.Environ(),
 		"CONFLICTO_SUPERUSER_EMAIL="+o.SuEmail,
 		"CONFLICTO_SUPERUSER_PASSWORD="+o.SuPassword,
+		"CONFLICTO_RATE_LIMITS="+strconv.FormatBool(o.Limits), // -limits: on unless asked
 	)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
