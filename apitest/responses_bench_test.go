@@ -40,7 +40,7 @@ func BenchmarkAnswer(b *testing.B) {
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Authorization", tokens[i])
 			rec := httptest.NewRecorder()
-			handler.ServeHTTP(rec, req)
+			serveLabelled(handler, rec, req, "answer")
 			if rec.Code != http.StatusOK {
 				b.Fatalf("answer: %d %s", rec.Code, rec.Body.String())
 			}
