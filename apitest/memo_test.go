@@ -227,3 +227,59 @@ func TestMemoForgetsDeletedRecords(t *testing.T) {
 		t.Fatal("Session found the empty id")
 	}
 }
+
+// A participant's token, once checked (and the participant kept), dies
+// with a kick, with a new token key and with a new secret of the
+// collection (checked against the current collection, not the kept one).
+func TestMemoParticipantTokenFollowsChanges(t *testing.T) {
+	w := newWorld(t, config.Default())
+	srv := startServer(t, w.app)
+	heartbeat := func(tok string) int {
+		return postJSON(t, srv.URL+"/api/participants/heartbeat", "", tok).status
+	}
+	ada, bob, cy := token(t, w.ada), token(t, w.bob), token(t, w.cy)
+	for _, tok := range []string{ada, "Bearer " + bob, cy} {
+		if got := heartbeat(tok); got != http.StatusNoContent {
+			t.Fatalf("heartbeat: %d, want 204", got)
+		}
+	}
+
+	if err := w.app.Delete(refetch(t, w.app, w.ada)); err != nil { // a kick
+		t.Fatal(err)
+	}
+	if got := heartbeat(ada); got != http.StatusUnauthorized {
+		t.Fatalf("heartbeat of a kicked participant: %d, want 401", got)
+	}
+
+	b := refetch(t, w.app, w.bob)
+	b.RefreshTokenKey()
+	if err := w.app.Save(b); err != nil {
+		t.Fatal(err)
+	}
+	if got := heartbeat(bob); got != http.StatusUnauthorized {
+		t.Fatalf("heartbeat with a token of an old key: %d, want 401", got)
+	}
+	if got := heartbeat(token(t, b)); got != http.StatusNoContent {
+		t.Fatalf("heartbeat with a token of the new key: %d, want 204", got)
+	}
+
+	col, err := w.app.FindCollectionByNameOrId(c.Participants)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col.AuthToken.Secret = strings.Repeat("s", 50)
+	if err := w.app.Save(col); err != nil {
+		t.Fatal(err)
+	}
+	if got := heartbeat(cy); got != http.StatusUnauthorized {
+		t.Fatalf("heartbeat with a token of the old secret: %d, want 401", got)
+	}
+	// A token of another collection, or none that parses, is left to
+	// PocketBase.
+	if got := heartbeat("not-a-token"); got != http.StatusUnauthorized {
+		t.Fatalf("heartbeat with garbage: %d, want 401", got)
+	}
+	if got := heartbeat(token(t, w.hostA)); got != http.StatusForbidden && got != http.StatusUnauthorized {
+		t.Fatalf("heartbeat with a host's token: %d, want 401 or 403", got)
+	}
+}

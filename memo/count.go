@@ -98,6 +98,7 @@ func (m *Memo) participantWrite(e *core.RecordEvent) error {
 	m.drop(func() {
 		delete(m.counts, sessionID)
 		delete(m.participants, e.Record.Id)
+		delete(m.auth, e.Record.Id)
 	})
 	return err
 }

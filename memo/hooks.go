@@ -7,7 +7,8 @@ import (
 )
 
 // bindInvalidation binds the drops: after a committed update or delete of
-// a session, an activity or a participant, its entries go; participant
+// a session, an activity or a participant (a new token key, a kick), its
+// entries go; participant
 // creates and deletes other than joins also drop the session's count
 // (count.go); a change of a collection (its schema, its token secret)
 // empties the memo.
@@ -36,6 +37,7 @@ func bindInvalidation(app core.App, m *Memo) {
 	dropParticipant := func(e *core.RecordEvent) error {
 		m.drop(func() {
 			delete(m.participants, e.Record.Id)
+			delete(m.auth, e.Record.Id)
 			delete(m.counts, e.Record.GetString(c.ParticipantSession))
 		})
 		return e.Next()

@@ -40,8 +40,9 @@ type Memo struct {
 	sessions     map[string]*Session
 	codes        map[string]string // join code → session id
 	activities   map[string]*Activity
-	participants map[string]string // participant id → session id
-	counts       map[string]int    // session id → participants (count.go)
+	participants map[string]string       // participant id → session id
+	auth         map[string]*core.Record // participant id → record, for tokens (auth.go)
+	counts       map[string]int          // session id → participants (count.go)
 
 	// joins serialises the joins' count-and-insert transactions with the
 	// other participant writes outside a transaction (count.go).
@@ -70,6 +71,7 @@ func (m *Memo) reset() {
 	m.codes = map[string]string{}
 	m.activities = map[string]*Activity{}
 	m.participants = map[string]string{}
+	m.auth = map[string]*core.Record{}
 	m.counts = map[string]int{}
 }
 
@@ -94,7 +96,7 @@ func (m *Memo) keep(gen uint64, store func()) {
 		return
 	}
 	if len(m.sessions) > maxEntries || len(m.activities) > maxEntries ||
-		len(m.participants) > maxEntries || len(m.counts) > maxEntries {
+		len(m.participants) > maxEntries || len(m.counts) > maxEntries || len(m.auth) > maxEntries {
 		m.reset()
 	}
 	store()

@@ -33,6 +33,7 @@ func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS
 	registerSettings(app, cfg, logger)
 	registerRateLimits(app, cfg)
 	registerParticipantWrites(app, cfg)
+	registerParticipantAuth(app)
 	registerParticipantTokens(app, cfg)
 	registerStatic(app, public)
 }
