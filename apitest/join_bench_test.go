@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	c "conflicto/collections"
 	"conflicto/config"
@@ -20,6 +21,7 @@ import (
 func BenchmarkJoin(b *testing.B) {
 	cfg := config.Default()
 	cfg.MaxParticipants = 1_000_000
+	cfg.RateJoin = config.Rate{Max: 1_000_000, Per: time.Minute} // one address
 	w := newWorld(b, cfg)
 	defer w.app.Cleanup()
 	srv := startServer(b, w.app)

@@ -25,10 +25,13 @@ import (
 //   - anything unexpected (an error, a transaction around the join)
 //     counts again from the table.
 
-// Join runs insert, which writes one participant of sessionID inside tx,
-// if the session has fewer than limit participants; full reports that it
-// had not (and insert did not run). The error is insert's or the count's.
-func (m *Memo) Join(app core.App, sessionID string, limit int, insert func(tx core.App) error) (full bool, err error) {
+// Join runs insert, which writes the participant p inside tx, if p's
+// session has fewer than limit participants; full reports that it had not
+// (and insert did not run). The error is insert's or the count's. A
+// joined participant is kept (auth.go): its first answer, a moment later,
+// finds it.
+func (m *Memo) Join(app core.App, p *core.Record, limit int, insert func(tx core.App) error) (full bool, err error) {
+	sessionID := p.GetString(c.ParticipantSession)
 	if !m.usable(app) {
 		err = app.RunInTransaction(func(tx core.App) error {
 			n, err := countParticipants(tx, sessionID)
@@ -72,8 +75,17 @@ func (m *Memo) Join(app core.App, sessionID string, limit int, insert func(tx co
 		m.drop(func() { delete(m.counts, sessionID) })
 		return full, err
 	}
-	m.keep(gen, func() { m.counts[sessionID] = after })
-	return full, nil
+	if full {
+		m.keep(gen, func() { m.counts[sessionID] = after })
+		return true, nil
+	}
+	kept := p.Fresh()
+	m.keep(gen, func() {
+		m.counts[sessionID] = after
+		m.auth[p.Id] = kept
+		m.participants[p.Id] = sessionID
+	})
+	return false, nil
 }
 
 func countParticipants(tx core.App, sessionID string) (int, error) {

@@ -118,7 +118,7 @@ func (a *api) join(e *core.RequestEvent) error {
 	var taken bool
 	// The cap check and the insert in one write transaction, with the
 	// count kept exact in memory (memo/count.go).
-	full, err := memo.Of(e.App).Join(e.App, session.ID, limit, func(tx core.App) error {
+	full, err := memo.Of(e.App).Join(e.App, participant, limit, func(tx core.App) error {
 		return insertParticipant(tx, participant)
 	})
 	if err != nil && apierr.IsUniqueViolation(err, c.IndexParticipantNickname, c.ParticipantNicknameKey) {
