@@ -80,13 +80,6 @@ func (m *Memo) usable(app core.App) bool {
 	return m != nil && !app.IsTransactional()
 }
 
-// generation is the current generation, for a read about to start.
-func (m *Memo) generation() uint64 {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.gen
-}
-
 // keep stores what a read that started at generation gen found, unless a
 // drop came in between.
 func (m *Memo) keep(gen uint64, store func()) {
