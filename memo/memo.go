@@ -30,7 +30,7 @@ const storeKey = "conflicto.memo"
 
 // maxEntries bounds each map: past it the map starts over (the entries
 // are only a cache, and a server's working set is a few live sessions).
-const maxEntries = 50_000
+var maxEntries = 50_000
 
 // Memo is one app's read-mostly state. A nil *Memo reads the database
 // every time.
