@@ -6,13 +6,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
-	"conflicto/activity"
 	"conflicto/apierr"
 	c "conflicto/collections"
+	"conflicto/memo"
 	"conflicto/presence"
 )
 
@@ -64,19 +63,21 @@ func timeUp() error {
 }
 
 // activeActivityError explains why an activity takes no answers, or is nil.
-func activeActivityError(app core.App, act *c.Activity) error {
-	if act.Status() == c.ActivityActive {
+func activeActivityError(app core.App, act memo.Activity) error {
+	if act.Status == c.ActivityActive {
 		return nil
 	}
-	session, err := c.FindSession(app, act.SessionID())
-	if err == nil && session.Status() == c.SessionCompleted {
+	session, err := memo.Of(app).Session(app, act.SessionID)
+	if err == nil && session.Status == c.SessionCompleted {
 		return apierr.Invalid(c.ResponseActivity, "session_completed", "The session is completed and read-only.")
 	}
 	return apierr.Conflict(c.ResponseActivity, "activity_not_active", "This activity is not taking answers.", nil)
 }
 
 // prepareResponse enforces the answer rules on every save path and stores
-// the canonical value and the quiz score. original is nil on create.
+// the canonical value and the quiz score. original is nil on create. The
+// activity, its rules and the participant's session come from the memo
+// (outside a transaction), which the after-success hooks keep current.
 func prepareResponse(app core.App, r, original *core.Record) error {
 	if original != nil {
 		for _, f := range []string{c.ResponseActivity, c.ResponseParticipant} {
@@ -85,7 +86,8 @@ func prepareResponse(app core.App, r, original *core.Record) error {
 			}
 		}
 	}
-	act, err := c.FindActivity(app, r.GetString(c.ResponseActivity))
+	m := memo.Of(app)
+	act, err := m.Activity(app, r.GetString(c.ResponseActivity))
 	if errors.Is(err, sql.ErrNoRows) {
 		return apierr.Invalid(c.ResponseActivity, "validation_missing_rel_records", "The activity does not exist.")
 	}
@@ -98,19 +100,17 @@ func prepareResponse(app core.App, r, original *core.Record) error {
 	// Revealed means answered: once the results are out (a quiz's right
 	// answer, the poker cards) a latecomer must not answer or change a card
 	// knowing them. A poker reset clears the reveal and reopens the round.
-	if act.Revealed() {
+	if act.Revealed {
 		return apierr.Conflict(c.ResponseActivity, "revealed", "The answers are revealed; this question is closed.", nil)
 	}
-	var participantSession string
-	err = app.DB().Select(c.ParticipantSession).From(c.Participants).
-		Where(dbx.HashExp{"id": r.GetString(c.ResponseParticipant)}).Row(&participantSession)
-	if err == nil && participantSession != act.GetString(c.ActivitySession) {
+	participantSession, err := m.ParticipantSession(app, r.GetString(c.ResponseParticipant))
+	if err == nil && participantSession != act.SessionID {
 		return apierr.Invalid(c.ResponseParticipant, "wrong_session", "The participant is not in this activity's session.")
 	}
 
 	rules, err := act.Rules()
 	if err != nil {
-		return apierr.ServerFault(fmt.Errorf("rules of activity %s: %w", act.Id, err))
+		return apierr.ServerFault(err)
 	}
 	if rules.Final() && original != nil {
 		return apierr.Conflict(c.ResponseValue, "answer_final", "Quiz answers are final.", nil)
@@ -121,7 +121,7 @@ func prepareResponse(app core.App, r, original *core.Record) error {
 	}
 	r.Set(c.ResponseValue, types.JSONRaw(answer.JSON))
 
-	now, started := time.Now(), act.StartedAt()
+	now, started := time.Now(), act.StartedAt
 	if deadline, ok := rules.Deadline(started); ok && now.After(deadline) {
 		return timeUp()
 	}
@@ -150,14 +150,9 @@ func showScore(e *core.RecordEnrichEvent) error {
 	case c.Users:
 		e.Record.Unhide(c.ResponseScore)
 	case c.Participants:
-		// Two columns, not the whole activity: this runs for every answer.
-		var act struct {
-			Type     string `db:"type"`
-			Revealed bool   `db:"revealed"`
-		}
-		err := e.App.DB().Select(c.ActivityType, c.ActivityRevealed).From(c.Activities).
-			Where(dbx.HashExp{"id": e.Record.GetString(c.ResponseActivity)}).One(&act)
-		if err == nil && (!activity.Type(act.Type).Scored() || act.Revealed) {
+		// From the memo: this runs for every answer.
+		act, err := memo.Of(e.App).Activity(e.App, e.Record.GetString(c.ResponseActivity))
+		if err == nil && (!act.Type.Scored() || act.Revealed) {
 			e.Record.Unhide(c.ResponseScore)
 		}
 	}

@@ -57,24 +57,27 @@ func (h *Hub) mark(sessionID string, urgent bool) {
 	h.scheduleLocked(t)
 }
 
-// gapLocked is the least time between two deliveries of the topic's
-// pending change.
+// gapLocked is the least time between two deliveries of tally changes:
+// one interval, longer for a large audience.
 func (h *Hub) gapLocked(t *topic) time.Duration {
 	o := h.opts
-	if t.urgent {
-		return o.interval
-	}
 	return min(o.interval*time.Duration(1+t.audience/o.tallyStep), max(o.maxTally, o.interval))
 }
 
-// scheduleLocked arms the flush timer: right away after a quiet period (the
-// leading edge), else one gap after the last delivery. A change during a
-// flush is picked up when that flush ends.
+// scheduleLocked arms the flush timer: right away for a change the
+// audience waits for (a new activity, a reveal, the end) and after a quiet
+// period (the leading edge), else one gap after the last delivery. What
+// follows a delivery is coalesced, never the urgent change itself: the
+// tallies after a new activity wait for the gap after it. A change during
+// a flush is picked up when that flush ends.
 func (h *Hub) scheduleLocked(t *topic) {
 	if t.flushing || h.closed {
 		return
 	}
 	due := t.lastSent.Add(h.gapLocked(t))
+	if now := h.opts.clock.Now(); t.urgent && due.After(now) {
+		due = now
+	}
 	if t.timer != nil {
 		if !due.Before(t.due) || !t.timer.Stop() {
 			return // armed soon enough, or firing right now

@@ -187,12 +187,67 @@ func TestLargeAudience(t *testing.T) {
 		}
 	}
 
-	// An urgent change waits one interval only.
+	// An urgent change does not wait.
 	x.world.set("s1", func(s *stubSession) { s.activity = "a1"; s.count = 3 })
 	x.hub.MarkDirty("s1")
-	x.clock.Advance(defaultInterval)
+	x.clock.Advance(0)
 	if got := counts(t, phones[len(phones)-1].take()); !slices.Equal(got, []int{3}) {
-		t.Fatalf("counts one interval after an urgent change = %v, want [3]", got)
+		t.Fatalf("counts right after an urgent change = %v, want [3]", got)
+	}
+}
+
+// A change the audience waits for leaves at once, even within the gap of
+// a pending tally, taking the tally with it; the tallies after it are
+// coalesced from it; urgent changes of one instant go out as one message.
+func TestUrgentChangeLeavesAtOnce(t *testing.T) {
+	x := newHarness(t)
+	x.open("s1", "ABC234")
+	x.clock.Advance(0)
+	screen := x.subscribe("live/ABC234")
+	screen.take()
+	x.clock.Advance(time.Second)
+
+	tally := func(n int) {
+		x.world.set("s1", func(s *stubSession) { s.count = n })
+		x.hub.MarkTally("s1")
+	}
+	tally(1)
+	x.clock.Advance(0) // the leading edge
+	if got := counts(t, screen.take()); !slices.Equal(got, []int{1}) {
+		t.Fatalf("leading edge = %v, want [1]", got)
+	}
+	x.clock.Advance(10 * time.Millisecond)
+	tally(2) // waits for the gap
+	x.clock.Advance(10 * time.Millisecond)
+	if got := screen.take(); len(got) != 0 {
+		t.Fatalf("a tally within the gap went out: %d messages", len(got))
+	}
+
+	x.world.set("s1", func(s *stubSession) { s.activity = "a1"; s.count = 3 })
+	x.hub.MarkDirty("s1") // a new activity
+	x.hub.MarkDirty("s1") // the other half of the advance
+	x.clock.Advance(0)
+	if got := counts(t, screen.take()); !slices.Equal(got, []int{3}) {
+		t.Fatalf("right after the new activity = %v, want one message [3]", got)
+	}
+	sentAt := x.clock.Now()
+
+	tally(4) // follows the urgent change: coalesced from it
+	x.clock.Advance(defaultInterval - time.Millisecond)
+	if got := screen.take(); len(got) != 0 {
+		t.Fatalf("a tally after the new activity went out within the gap: %d messages", len(got))
+	}
+	x.clock.Advance(time.Millisecond)
+	if got := counts(t, screen.take()); !slices.Equal(got, []int{4}) || x.clock.Now().Sub(sentAt) != defaultInterval {
+		t.Fatalf("one gap after the new activity = %v, want [4]", got)
+	}
+
+	x.world.set("s1", func(s *stubSession) { s.completed = true })
+	x.clock.Advance(time.Millisecond)
+	x.hub.MarkDirty("s1") // the end, 1 ms after a delivery
+	x.clock.Advance(0)
+	if got := screen.take(); len(got) != 1 {
+		t.Fatalf("the end 1 ms after a delivery: %d messages, want 1 at once", len(got))
 	}
 }
 

@@ -12,29 +12,24 @@ func TestTallyGap(t *testing.T) {
 	h := New(nil, nil)
 	scenarios := []struct {
 		audience int
-		urgent   bool
 		want     time.Duration
 	}{
-		{0, false, defaultInterval},
-		{499, false, defaultInterval},
-		{500, false, 2 * defaultInterval},
-		{3000, false, 7 * defaultInterval},
-		{50_000, false, defaultMaxTallyInterval},
-		{50_000, true, defaultInterval},
+		{0, defaultInterval},
+		{499, defaultInterval},
+		{500, 2 * defaultInterval},
+		{3000, 7 * defaultInterval},
+		{50_000, defaultMaxTallyInterval},
 	}
 	for _, s := range scenarios {
-		topic := &topic{audience: s.audience, urgent: s.urgent}
+		topic := &topic{audience: s.audience}
 		if got := h.gapLocked(topic); got != s.want {
-			t.Fatalf("gap for %d subscribers (urgent %v) = %v, want %v", s.audience, s.urgent, got, s.want)
+			t.Fatalf("gap for %d subscribers = %v, want %v", s.audience, got, s.want)
 		}
 	}
 
 	h = New(nil, nil, WithInterval(time.Second), WithTallyGap(10, 3*time.Second))
 	if got := h.gapLocked(&topic{audience: 25}); got != 3*time.Second {
 		t.Fatalf("gap with options = %v, want 3s", got)
-	}
-	if got := h.gapLocked(&topic{audience: 25, urgent: true}); got != time.Second {
-		t.Fatalf("urgent gap with options = %v, want 1s", got)
 	}
 }
 
@@ -64,17 +59,13 @@ func TestUrgentChangeRearmsEarlier(t *testing.T) {
 	x.hub.mu.Lock()
 	urgentDue := topic.due
 	x.hub.mu.Unlock()
-	if got := urgentDue.Sub(start); got != defaultInterval {
-		t.Fatalf("an urgent change is due in %v, want %v", got, defaultInterval)
+	if got := urgentDue.Sub(start); got != 0 {
+		t.Fatalf("an urgent change is due in %v, want at once", got)
 	}
 
-	x.clock.Advance(defaultInterval - time.Millisecond)
-	if got := screen.take(); len(got) != 0 {
-		t.Fatalf("%d messages before the interval", len(got))
-	}
-	x.clock.Advance(time.Millisecond)
+	x.clock.Advance(0)
 	if got := counts(t, screen.take()); len(got) != 1 || got[0] != 1 {
-		t.Fatalf("counts sent at the interval = %v, want [1]", got)
+		t.Fatalf("counts sent at once = %v, want [1]", got)
 	}
 }
 

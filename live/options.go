@@ -4,7 +4,8 @@ import "time"
 
 // Defaults of the options.
 const (
-	// defaultInterval is the least time between two messages of a session.
+	// defaultInterval is the least time between two tally messages of a
+	// session (a change the audience waits for does not wait for it).
 	defaultInterval = 200 * time.Millisecond
 
 	// Tally changes (answers, joins) of a large audience coalesce longer
@@ -46,8 +47,9 @@ func newOptions(opts []Option) options {
 	return o
 }
 
-// WithInterval sets the least time between two messages of one session
-// (200 ms by default), also the gap of a change the audience waits for.
+// WithInterval sets the least time between two tally messages of one
+// session (200 ms by default); a change the audience waits for leaves at
+// once.
 func WithInterval(d time.Duration) Option {
 	return func(o *options) {
 		if d > 0 {

@@ -42,6 +42,8 @@ type Options struct {
 	N, C    int
 	Collide bool
 
+	Repeat int
+
 	K            int
 	Rounds       int
 	ConnectC     int
@@ -88,6 +90,7 @@ func parseOptions(args []string) (*Options, error) {
 	fs.IntVar(&o.N, "n", 3000, "join, vote, event: participants")
 	fs.IntVar(&o.C, "c", 50, "join, vote: concurrent requests")
 	fs.BoolVar(&o.Collide, "collide", false, "join: half of the nicknames collide with the other half (case variants)")
+	fs.IntVar(&o.Repeat, "repeat", 0, "join, vote: runs per target, alternating the targets (default 3 with -compare, else 1); the report gives the median and the spread")
 	fs.IntVar(&o.K, "k", 2000, "fanout: realtime subscribers")
 	fs.IntVar(&o.Rounds, "rounds", 3, "fanout: changes timed (one after the other)")
 	fs.IntVar(&o.ConnectC, "connect-c", 50, "fanout, event: realtime connects in flight")
@@ -140,6 +143,7 @@ func (o *Options) validate() error {
 	check(o.FloodC >= 1 && o.FloodC <= 64, "-flood-c must be 1..64")
 	check(o.N >= 1 && o.N <= 100000, "-n must be 1..100000")
 	check(o.C >= 1 && o.C <= 500, "-c must be 1..500")
+	check(o.Repeat >= 0 && o.Repeat <= 9, "-repeat must be 0..9")
 	check(o.K >= 1 && o.K <= 15000, "-k must be 1..15000")
 	check(o.Rounds >= 1 && o.Rounds <= 20, "-rounds must be 1..20")
 	check(o.ConnectC >= 1 && o.ConnectC <= 500, "-connect-c must be 1..500")
@@ -157,6 +161,12 @@ func (o *Options) validate() error {
 		o.Timeout = 10 * time.Minute
 		if o.Scenario == "event" {
 			o.Timeout = o.Duration + 5*time.Minute
+		}
+	}
+	if o.Repeat == 0 {
+		o.Repeat = 1
+		if o.Compare {
+			o.Repeat = 3
 		}
 	}
 	if o.Compare && (o.SuEmail == "" || o.SuPassword == "") {

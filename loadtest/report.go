@@ -15,7 +15,8 @@ import (
 // Run is the outcome of one scenario against one target.
 type Run struct {
 	Scenario string             `json:"scenario"`
-	Target   string             `json:"target"` // conflicto, plain, plain-scoped, plain-open
+	Target   string             `json:"target"`          // conflicto, plain, plain-open (join, vote); plain-scoped, plain-open (fanout)
+	Round    int                `json:"round,omitempty"` // join, vote: which of the -repeat rounds
 	Params   map[string]any     `json:"params"`
 	Ops      map[string]Summary `json:"ops"`
 	Main     string             `json:"main"` // the op compared across targets
@@ -49,6 +50,7 @@ type Report struct {
 	Commit   string             `json:"commit,omitempty"`
 	Machine  string             `json:"machine"`
 	Runs     []*Run             `json:"runs"`
+	Medians  map[string]Medians `json:"medians,omitempty"` // join, vote: per target, over the rounds
 	Ratios   map[string]float64 `json:"ratios,omitempty"`
 	OK       bool               `json:"ok"`
 }
@@ -65,12 +67,30 @@ func NewReport(scenario string) *Report {
 }
 
 // Finish computes the ratios Conflicto/plain of the runs that exist and
-// the overall verdict.
+// the overall verdict. For join and vote the ratios are of the medians
+// over the rounds of each target.
 func (rep *Report) Finish() {
 	rep.OK = len(rep.Runs) > 0
-	var conflicto *Run
 	for _, r := range rep.Runs {
 		rep.OK = rep.OK && r.OK
+	}
+	if rep.Scenario == "join" || rep.Scenario == "vote" {
+		rep.Medians = mediansByTarget(rep.Runs)
+		c, ok := rep.Medians["conflicto"]
+		if !ok {
+			return
+		}
+		for target, m := range rep.Medians {
+			if target == "conflicto" {
+				continue
+			}
+			rep.Ratios["throughput_conflicto_over_"+target] = ratio(c.Throughput.Median, m.Throughput.Median)
+			rep.Ratios["p99_conflicto_over_"+target] = ratio(c.P99Ms.Median, m.P99Ms.Median)
+		}
+		return
+	}
+	var conflicto *Run
+	for _, r := range rep.Runs {
 		if r.Target == "conflicto" {
 			conflicto = r
 		}
@@ -84,14 +104,53 @@ func (rep *Report) Finish() {
 			continue
 		}
 		p := r.Ops[r.Main]
-		if rep.Scenario == "fanout" {
-			rep.Ratios["p99_delivery_conflicto_over_"+r.Target] = ratio(c.P99Ms, p.P99Ms)
-			rep.Ratios["max_delivery_conflicto_over_"+r.Target] = ratio(c.MaxMs, p.MaxMs)
-			continue
-		}
-		rep.Ratios["throughput_conflicto_over_"+r.Target] = ratio(c.Throughput, p.Throughput)
-		rep.Ratios["p99_conflicto_over_"+r.Target] = ratio(c.P99Ms, p.P99Ms)
+		rep.Ratios["p99_delivery_conflicto_over_"+r.Target] = ratio(c.P99Ms, p.P99Ms)
+		rep.Ratios["max_delivery_conflicto_over_"+r.Target] = ratio(c.MaxMs, p.MaxMs)
 	}
+}
+
+// Spread is a figure over the rounds: the median, the lowest and the
+// highest.
+type Spread struct {
+	Median float64 `json:"median"`
+	Min    float64 `json:"min"`
+	Max    float64 `json:"max"`
+}
+
+// Medians are one target's main figures over its rounds.
+type Medians struct {
+	Rounds     int    `json:"rounds"`
+	Throughput Spread `json:"rps"`
+	P99Ms      Spread `json:"p99_ms"`
+}
+
+func mediansByTarget(runs []*Run) map[string]Medians {
+	rps, p99 := map[string][]float64{}, map[string][]float64{}
+	for _, r := range runs {
+		s := r.Ops[r.Main]
+		rps[r.Target] = append(rps[r.Target], s.Throughput)
+		p99[r.Target] = append(p99[r.Target], s.P99Ms)
+	}
+	out := map[string]Medians{}
+	for target := range rps {
+		out[target] = Medians{Rounds: len(rps[target]), Throughput: spreadOf(rps[target]), P99Ms: spreadOf(p99[target])}
+	}
+	return out
+}
+
+// spreadOf returns the median (the mean of the middle two for an even
+// count), the lowest and the highest of xs.
+func spreadOf(xs []float64) Spread {
+	if len(xs) == 0 {
+		return Spread{}
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	m := s[len(s)/2]
+	if len(s)%2 == 0 {
+		m = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	return Spread{Median: round2(m), Min: round2(s[0]), Max: round2(s[len(s)-1])}
 }
 
 // Print writes the human summary to w and then the report as one JSON
@@ -99,7 +158,11 @@ func (rep *Report) Finish() {
 func (rep *Report) Print(w, jsonOut io.Writer) {
 	fmt.Fprintf(w, "\n== %s — %s — %s — commit %s\n", rep.Scenario, rep.Date, rep.Machine, rep.Commit)
 	for _, r := range rep.Runs {
-		fmt.Fprintf(w, "\n[%s] %s %s\n", r.Target, r.Scenario, formatParams(r.Params))
+		round := ""
+		if r.Round > 0 {
+			round = fmt.Sprintf(" (round %d)", r.Round)
+		}
+		fmt.Fprintf(w, "\n[%s]%s %s %s\n", r.Target, round, r.Scenario, formatParams(r.Params))
 		names := make([]string, 0, len(r.Ops))
 		for name := range r.Ops {
 			names = append(names, name)
@@ -134,8 +197,16 @@ func (rep *Report) Print(w, jsonOut io.Writer) {
 			}
 		}
 	}
+	if len(rep.Medians) > 0 {
+		fmt.Fprintln(w, "\nover the rounds (median [lowest – highest]):")
+		for _, target := range slices.Sorted(maps.Keys(rep.Medians)) {
+			m := rep.Medians[target]
+			fmt.Fprintf(w, "  %-10s %d rounds  %8.1f/s [%.1f – %.1f]  p99 %7.1f ms [%.1f – %.1f]\n", target, m.Rounds,
+				m.Throughput.Median, m.Throughput.Min, m.Throughput.Max, m.P99Ms.Median, m.P99Ms.Min, m.P99Ms.Max)
+		}
+	}
 	if len(rep.Ratios) > 0 {
-		fmt.Fprintln(w, "\nratios Conflicto/plain:")
+		fmt.Fprintln(w, "\nratios Conflicto/plain (join, vote: of the medians):")
 		keys := make([]string, 0, len(rep.Ratios))
 		for k := range rep.Ratios {
 			keys = append(keys, k)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"sync"
 	"time"
@@ -99,40 +100,40 @@ func run(ctx, checkCtx context.Context, o *Options, env *Env) (*Report, error) {
 		first = false
 	}
 
+	if o.Scenario == "join" || o.Scenario == "vote" {
+		// Rounds alternate the targets (A B C A B C ...), so that a change
+		// of the machine's load during the invocation falls on all of them.
+		for round := 1; round <= o.Repeat && ctx.Err() == nil; round++ {
+			for _, t := range joinVoteTargets(env) {
+				pause()
+				target, err := t(ctx, hc, o)
+				if err != nil {
+					return nil, err
+				}
+				r := joinOrVote(ctx, checkCtx, target, o)
+				r.Round = round
+				rep.Runs = append(rep.Runs, r)
+			}
+		}
+	}
 	if env.ConflictoURL != "" {
-		pause()
 		api := &API{Base: env.ConflictoURL, HC: hc}
 		switch o.Scenario {
-		case "join", "vote":
-			fx, err := SetupConflicto(ctx, api, o, 1)
-			if err != nil {
-				return nil, fmt.Errorf("conflicto setup: %w", err)
-			}
-			t := &conflictoTarget{api: api, fx: fx, activity: fx.Polls[0]}
-			rep.Runs = append(rep.Runs, joinOrVote(ctx, checkCtx, t, o))
 		case "fanout":
+			pause()
 			rep.Runs = append(rep.Runs, runFanoutConflicto(ctx, checkCtx, api, sse, o, env.ConflictoPID))
 		case "event":
+			pause()
 			rep.Runs = append(rep.Runs, runEvent(ctx, checkCtx, api, sse, o, env.ConflictoPID))
 		case "flood":
 			rep.Runs = append(rep.Runs, runFlood(ctx, checkCtx, api, o, env.ConflictoPID)...)
 		}
 	}
-	if env.PlainURL != "" && o.Scenario != "event" && o.Scenario != "flood" {
+	if env.PlainURL != "" && o.Scenario == "fanout" {
 		api := &API{Base: env.PlainURL, HC: hc}
-		switch o.Scenario {
-		case "join", "vote":
+		for _, variant := range []string{"scoped", "open"} {
 			pause()
-			fx, err := SetupPlain(ctx, api, o)
-			if err != nil {
-				return nil, fmt.Errorf("plain setup: %w", err)
-			}
-			rep.Runs = append(rep.Runs, joinOrVote(ctx, checkCtx, &plainTarget{api: api, fx: fx}, o))
-		case "fanout":
-			for _, variant := range []string{"scoped", "open"} {
-				pause()
-				rep.Runs = append(rep.Runs, runFanoutPlain(ctx, checkCtx, api, sse, o, env.PlainPID, variant))
-			}
+			rep.Runs = append(rep.Runs, runFanoutPlain(ctx, checkCtx, api, sse, o, env.PlainPID, variant))
 		}
 	}
 	if len(rep.Runs) == 0 {
@@ -140,6 +141,44 @@ func run(ctx, checkCtx context.Context, o *Options, env *Env) (*Report, error) {
 	}
 	rep.Finish()
 	return rep, nil
+}
+
+// targetMaker prepares one target's fixture for one run.
+type targetMaker func(ctx context.Context, hc *http.Client, o *Options) (Target, error)
+
+// joinVoteTargets are the targets of the join and vote scenarios, in the
+// order of a round: Conflicto, then the rule-bearing plain baseline, then
+// the plain create with an empty rule (both on the plainpb server).
+func joinVoteTargets(env *Env) []targetMaker {
+	var out []targetMaker
+	if env.ConflictoURL != "" {
+		out = append(out, func(ctx context.Context, hc *http.Client, o *Options) (Target, error) {
+			api := &API{Base: env.ConflictoURL, HC: hc}
+			fx, err := SetupConflicto(ctx, api, o, 1)
+			if err != nil {
+				return nil, fmt.Errorf("conflicto setup: %w", err)
+			}
+			return &conflictoTarget{api: api, fx: fx, activity: fx.Polls[0]}, nil
+		})
+	}
+	if env.PlainURL != "" {
+		out = append(out, func(ctx context.Context, hc *http.Client, o *Options) (Target, error) {
+			api := &API{Base: env.PlainURL, HC: hc}
+			fx, err := SetupPlain(ctx, api, o)
+			if err != nil {
+				return nil, fmt.Errorf("plain setup: %w", err)
+			}
+			return &plainTarget{api: api, fx: fx}, nil
+		}, func(ctx context.Context, hc *http.Client, o *Options) (Target, error) {
+			api := &API{Base: env.PlainURL, HC: hc}
+			token, err := superuserToken(ctx, api, o.SuEmail, o.SuPassword)
+			if err != nil {
+				return nil, fmt.Errorf("plain-open setup: %w", err)
+			}
+			return &openTarget{api: api, token: token, batch: randomID(12)}, nil
+		})
+	}
+	return out
 }
 
 func joinOrVote(ctx, checkCtx context.Context, t Target, o *Options) *Run {

@@ -96,3 +96,36 @@ func TestRecorderDeliveries(t *testing.T) {
 		t.Fatalf("p50/max = %v/%v, want 20/40", s.P50Ms, s.MaxMs)
 	}
 }
+
+func TestSpreadAndMedians(t *testing.T) {
+	if got := spreadOf([]float64{3, 1, 2}); got != (Spread{Median: 2, Min: 1, Max: 3}) {
+		t.Fatalf("spread of 3 = %+v", got)
+	}
+	if got := spreadOf([]float64{4, 1, 2, 3}); got != (Spread{Median: 2.5, Min: 1, Max: 4}) {
+		t.Fatalf("spread of 4 = %+v", got)
+	}
+	if got := spreadOf(nil); got != (Spread{}) {
+		t.Fatalf("spread of none = %+v", got)
+	}
+	run := func(target string, rps, p99 float64) *Run {
+		return &Run{Target: target, Main: "join", OK: true, Ops: map[string]Summary{"join": {Throughput: rps, P99Ms: p99}}}
+	}
+	rep := &Report{Scenario: "join", Ratios: map[string]float64{}, Runs: []*Run{
+		run("conflicto", 900, 100), run("plain", 1000, 90), run("plain-open", 2000, 50),
+		run("conflicto", 1100, 80), run("plain", 1200, 70), run("plain-open", 1800, 60),
+		run("conflicto", 1000, 120), run("plain", 1100, 80), run("plain-open", 2200, 40),
+	}}
+	rep.Finish()
+	if m := rep.Medians["conflicto"]; m.Rounds != 3 || m.Throughput != (Spread{1000, 900, 1100}) || m.P99Ms.Median != 100 {
+		t.Fatalf("conflicto medians = %+v", m)
+	}
+	if got := rep.Ratios["throughput_conflicto_over_plain"]; got != 0.91 {
+		t.Fatalf("ratio over plain = %v, want 0.91", got)
+	}
+	if got := rep.Ratios["throughput_conflicto_over_plain-open"]; got != 0.5 {
+		t.Fatalf("ratio over plain-open = %v, want 0.5", got)
+	}
+	if !rep.OK {
+		t.Fatal("report not OK")
+	}
+}

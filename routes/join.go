@@ -16,6 +16,7 @@ import (
 
 	"conflicto/apierr"
 	c "conflicto/collections"
+	"conflicto/memo"
 	"conflicto/nickname"
 )
 
@@ -53,10 +54,10 @@ func parseJoinInput(code, nick *string) (joinInput, *router.ApiError) {
 
 // findSessionForJoin finds a session by its code, as an API error when
 // there is none, within the caller's allowance of unknown codes.
-func (a *api) findSessionForJoin(e *core.RequestEvent, code string) (*c.Session, error) {
-	var session *c.Session
+func (a *api) findSessionForJoin(e *core.RequestEvent, code string) (memo.Session, error) {
+	var session memo.Session
 	found, err := a.codes.lookup(e, code, func() (bool, error) {
-		s, err := c.FindSessionByCode(e.App, code)
+		s, err := memo.Of(e.App).SessionByCode(e.App, code)
 		if errors.Is(err, sql.ErrNoRows) {
 			return false, nil
 		}
@@ -67,10 +68,10 @@ func (a *api) findSessionForJoin(e *core.RequestEvent, code string) (*c.Session,
 		return true, nil
 	})
 	if err != nil {
-		return nil, err
+		return memo.Session{}, err
 	}
 	if !found {
-		return nil, apis.NewNotFoundError("No session has this code.", nil)
+		return memo.Session{}, apis.NewNotFoundError("No session has this code.", nil)
 	}
 	return session, nil
 }
@@ -91,7 +92,7 @@ func (a *api) join(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	switch session.Status() {
+	switch session.Status {
 	case c.SessionDraft:
 		return apierr.Conflict("code", "session_not_started", "The session has not started yet.", nil)
 	case c.SessionCompleted:
@@ -103,40 +104,33 @@ func (a *api) join(e *core.RequestEvent) error {
 		return apis.NewInternalServerError("", fmt.Errorf("find participants collection: %w", err))
 	}
 	limit := cfg.MaxParticipants
-	if n := session.MaxParticipants(); n > 0 && n < limit {
+	if n := session.MaxParticipants; n > 0 && n < limit {
 		limit = n
 	}
 
 	participant := core.NewRecord(collection)
-	participant.Set(c.ParticipantSession, session.Id)
+	participant.Set(c.ParticipantSession, session.ID)
 	participant.Set(c.ParticipantNickname, in.nickname)
 	participant.Set(c.ParticipantNicknameKey, in.key)
 	participant.Set(c.ParticipantLastSeen, types.NowDateTime())
 	lockPassword(participant)
 
-	var full, taken bool
-	err = e.App.RunInTransaction(func(tx core.App) error {
-		var count int
-		if err := tx.DB().Select("COUNT(*)").From(c.Participants).
-			Where(dbx.HashExp{c.ParticipantSession: session.Id}).Row(&count); err != nil {
-			return fmt.Errorf("count participants: %w", err)
-		}
-		if count >= limit {
-			full = true
-			return nil
-		}
+	var taken bool
+	// The cap check and the insert in one write transaction, with the
+	// count kept exact in memory (memo/count.go).
+	full, err := memo.Of(e.App).Join(e.App, participant, limit, func(tx core.App) error {
 		return insertParticipant(tx, participant)
 	})
 	if err != nil && apierr.IsUniqueViolation(err, c.IndexParticipantNickname, c.ParticipantNicknameKey) {
 		taken = true
 	} else if err != nil {
-		return apis.NewInternalServerError("", fmt.Errorf("join session %s: %w", session.Id, err))
+		return apis.NewInternalServerError("", fmt.Errorf("join session %s: %w", session.ID, err))
 	}
 	if full {
 		return apierr.Conflict("code", "session_full", "The session is full.", nil)
 	}
 	if taken {
-		return nicknameTakenError(e.App, session.Id, in.nickname)
+		return nicknameTakenError(e.App, session.ID, in.nickname)
 	}
 	announceParticipant(e, participant)
 
@@ -204,12 +198,12 @@ func lockPassword(p *core.Record) {
 	p.SetRaw(core.FieldNamePassword, &core.PasswordFieldValue{Hash: "!locked:" + security.RandomString(40)})
 }
 
-func sessionSummary(s *c.Session) map[string]any {
+func sessionSummary(s memo.Session) map[string]any {
 	return map[string]any{
-		"id":     s.Id,
-		"title":  s.Title(),
-		"status": s.Status(),
-		"code":   s.Code(),
+		"id":     s.ID,
+		"title":  s.Title,
+		"status": s.Status,
+		"code":   s.Code,
 	}
 }
 
@@ -272,13 +266,13 @@ func (a *api) joinCheck(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	taken, err := nicknameTaken(e.App, session.Id, in.key)
+	taken, err := nicknameTaken(e.App, session.ID, in.key)
 	if err != nil {
 		return apis.NewInternalServerError("", err)
 	}
 	var suggestion any
 	if taken {
-		s, err := suggestNickname(e.App, session.Id, in.nickname)
+		s, err := suggestNickname(e.App, session.ID, in.nickname)
 		if err != nil {
 			return apis.NewInternalServerError("", err)
 		}

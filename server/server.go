@@ -35,6 +35,7 @@ func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS
 	registerRateLimits(app, cfg)
 	registerParticipantWrites(app, cfg)
 	registerBatchGuard(app)
+	registerParticipantAuth(app)
 	registerParticipantTokens(app, cfg)
 	registerStatic(app, public)
 }

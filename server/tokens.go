@@ -3,14 +3,13 @@ package server
 import (
 	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	c "conflicto/collections"
 	"conflicto/config"
+	"conflicto/memo"
 )
 
 // registerParticipantTokens ties a participant's token to their session:
@@ -45,17 +44,12 @@ func registerParticipantTokens(app core.App, cfg config.Config) {
 // completed more than grace before now. A session that cannot be read
 // counts as ended (fail closed): the request goes on as a guest's.
 func participantTokenEnded(app core.App, participant *core.Record, grace time.Duration, now time.Time) bool {
-	// Two columns by primary key: this runs for every request a phone makes.
-	var session struct {
-		Status  string         `db:"status"`
-		EndedAt types.DateTime `db:"ended_at"`
-	}
-	err := app.DB().Select(c.SessionStatus, c.SessionEndedAt).From(c.Sessions).
-		Where(dbx.HashExp{"id": participant.GetString(c.ParticipantSession)}).One(&session)
+	// From the memo: this runs for every request a phone makes.
+	session, err := memo.Of(app).Session(app, participant.GetString(c.ParticipantSession))
 	if err != nil {
 		return true
 	}
-	if c.SessionState(session.Status) != c.SessionCompleted {
+	if session.Status != c.SessionCompleted {
 		return false
 	}
 	// A completed session without ended_at (set by hand) has no grace.

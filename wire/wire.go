@@ -12,6 +12,7 @@ import (
 	"conflicto/config"
 	"conflicto/hooks"
 	"conflicto/live"
+	"conflicto/memo"
 	"conflicto/presence"
 	"conflicto/routes"
 	"conflicto/server"
@@ -21,6 +22,7 @@ import (
 // app. logger receives the process logs (stdout); public holds the static
 // files served at / (nil in tests that need none).
 func App(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS) {
+	memo.Register(app)
 	server.Register(app, cfg, logger, public)
 	p := presence.New(app, presence.FlushInterval)
 	hooks.Register(app, cfg, p)

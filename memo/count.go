@@ -1,0 +1,116 @@
+package memo
+
+import (
+	"fmt"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	c "conflicto/collections"
+)
+
+// The cap on a session's participants is checked in the join's write
+// transaction, which holds SQLite's single writer. Counting the session's
+// participants there (COUNT(*) over its index entries) grew with the
+// audience; the memo keeps the count instead, and keeps it exact:
+//   - a join counts (or reads the kept count) and inserts in one
+//     transaction, under the joins lock, and keeps count+1 only once the
+//     transaction has committed and only if no drop came in between;
+//   - every other participant create or delete drops the count after its
+//     statement: outside a transaction under the same lock (so that no
+//     join reads the count between the statement and the drop), inside
+//     one without it (the transaction holds the writer until it ends, so
+//     no join's transaction runs in between; taking the lock there could
+//     wait for a join that waits for the writer);
+//   - anything unexpected (an error, a transaction around the join)
+//     counts again from the table.
+
+// Join runs insert, which writes the participant p inside tx, if p's
+// session has fewer than limit participants; full reports that it had not
+// (and insert did not run). The error is insert's or the count's. A
+// joined participant is kept (auth.go): its first answer, a moment later,
+// finds it.
+func (m *Memo) Join(app core.App, p *core.Record, limit int, insert func(tx core.App) error) (full bool, err error) {
+	sessionID := p.GetString(c.ParticipantSession)
+	if !m.usable(app) {
+		err = app.RunInTransaction(func(tx core.App) error {
+			n, err := countParticipants(tx, sessionID)
+			if err != nil {
+				return err
+			}
+			if full = n >= limit; full {
+				return nil
+			}
+			return insert(tx)
+		})
+		return full, err
+	}
+
+	m.joins.Lock()
+	defer m.joins.Unlock()
+	var gen uint64
+	var after int
+	err = app.RunInTransaction(func(tx core.App) error {
+		m.mu.Lock()
+		n, ok := m.counts[sessionID]
+		gen = m.gen
+		m.mu.Unlock()
+		if !ok {
+			var err error
+			if n, err = countParticipants(tx, sessionID); err != nil {
+				return err
+			}
+		}
+		after = n
+		if full = n >= limit; full {
+			return nil
+		}
+		if err := insert(tx); err != nil {
+			return err
+		}
+		after = n + 1
+		return nil
+	})
+	if err != nil {
+		m.drop(func() { delete(m.counts, sessionID) })
+		return full, err
+	}
+	if full {
+		m.keep(gen, func() { m.counts[sessionID] = after })
+		return true, nil
+	}
+	kept := p.Fresh()
+	m.keep(gen, func() {
+		m.counts[sessionID] = after
+		m.auth[p.Id] = kept
+		m.participants[p.Id] = sessionID
+	})
+	return false, nil
+}
+
+func countParticipants(tx core.App, sessionID string) (int, error) {
+	var n int
+	err := tx.DB().Select("COUNT(*)").From(c.Participants).
+		Where(dbx.HashExp{c.ParticipantSession: sessionID}).Row(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count participants: %w", err)
+	}
+	return n, nil
+}
+
+// participantWrite wraps the statement of a participant create or delete
+// that is not a join (see above).
+func (m *Memo) participantWrite(e *core.RecordEvent) error {
+	sessionID := e.Record.GetString(c.ParticipantSession)
+	if !e.App.IsTransactional() {
+		m.joins.Lock()
+		defer m.joins.Unlock()
+	}
+	err := e.Next()
+	m.drop(func() {
+		delete(m.counts, sessionID)
+		delete(m.participants, e.Record.Id)
+		delete(m.auth, e.Record.Id)
+	})
+	return err
+}
