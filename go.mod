@@ -16,6 +16,7 @@ require (
 )
 
 require (
+	github.com/TwiN/go-away v1.6.13 // indirect
 	github.com/asaskevich/govalidator v0.0.0-20230301143203-a9d515a09cc2 // indirect
 	github.com/disintegration/imaging v1.6.2 // indirect
 	github.com/domodwyer/mailyak/v3 v3.6.2 // indirect
