@@ -16,9 +16,6 @@ import (
 	"conflicto/presence"
 )
 
-// serverBlocklist is applied to every word cloud on top of its own list.
-var serverBlocklist = []string{"fuck", "shit", "cunt", "nigger", "faggot"}
-
 // registerResponses binds the answer rules: value validation by type,
 // one answer per participant per activity, final quiz answers, answers
 // closed by a reveal, the quiz deadline and score, and who sees the score (the poker
@@ -101,9 +98,15 @@ func prepareResponse(app core.App, r, original *core.Record) error {
 	if act.Revealed() {
 		return apierr.Conflict(c.ResponseActivity, "revealed", "The answers are revealed; this question is closed.", nil)
 	}
+	// The participant's session and its own blocked words (for word
+	// clouds; the server's default list is the activity rules' own), in
+	// the one query an answer already made.
 	var participantSession string
-	err = app.DB().Select(c.ParticipantSession).From(c.Participants).
-		Where(dbx.HashExp{"id": r.GetString(c.ResponseParticipant)}).Row(&participantSession)
+	var sessionWords types.JSONRaw
+	err = app.DB().Select("p.[["+c.ParticipantSession+"]]", "s.[["+c.SessionBlockedWords+"]]").
+		From(c.Participants+" p").
+		InnerJoin(c.Sessions+" s", dbx.NewExp("s.[[id]] = p.[["+c.ParticipantSession+"]]")).
+		Where(dbx.HashExp{"p.id": r.GetString(c.ResponseParticipant)}).Row(&participantSession, &sessionWords)
 	if err == nil && participantSession != act.GetString(c.ActivitySession) {
 		return apierr.Invalid(c.ResponseParticipant, "wrong_session", "The participant is not in this activity's session.")
 	}
@@ -115,7 +118,7 @@ func prepareResponse(app core.App, r, original *core.Record) error {
 	if rules.Final() && original != nil {
 		return apierr.Conflict(c.ResponseValue, "answer_final", "Quiz answers are final.", nil)
 	}
-	answer, verr := rules.Validate(c.RawJSON(r, c.ResponseValue), serverBlocklist)
+	answer, verr := rules.Validate(c.RawJSON(r, c.ResponseValue), c.DecodeWords(sessionWords))
 	if verr != nil {
 		return apierr.Invalid(c.ResponseValue, verr.Code, verr.Message)
 	}

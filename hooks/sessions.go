@@ -46,6 +46,9 @@ func onSessionCreate(e *core.RecordEvent) error {
 	default:
 		return apierr.Invalid(c.SessionStatus, "invalid_transition", "A new session starts as draft.")
 	}
+	if err := cleanBlockedWords(r); err != nil {
+		return err
+	}
 	if r.GetString(c.SessionCode) != "" {
 		// Only Go code can get here with a code (REST refuses one); the
 		// field pattern and the unique index still check it.
@@ -86,6 +89,9 @@ func onSessionUpdate(e *core.RecordEvent) error {
 				return err
 			}
 			r.Set(c.SessionEndedAt, types.NowDateTime())
+		}
+		if err := cleanBlockedWords(r); err != nil {
+			return err
 		}
 		return e.Next()
 	})

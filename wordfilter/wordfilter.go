@@ -29,6 +29,13 @@ import (
 	"conflicto/nickname"
 )
 
+// Code is the API's field code for a text the filter refuses (nicknames,
+// questions; word-cloud words keep their older word_blocked).
+const Code = "blocked_word"
+
+// NicknameMessage is the API's message for a nickname the filter refuses.
+const NicknameMessage = "This nickname is not allowed: choose another."
+
 // List is a compiled list of blocked words. The zero value and nil block
 // nothing.
 type List struct {
@@ -187,7 +194,7 @@ func squeeze(s string) string {
 // Limits of a host's own list (a session's blocked_words).
 const (
 	// MaxWords is how many words a host's list may hold.
-	MaxWords = 200
+	MaxWords = 100
 	// MaxWordLength is the longest word of a host's list, in runes.
 	MaxWordLength = 40
 )
