@@ -62,12 +62,37 @@ func filterNickname(app core.App, r *core.Record, oldKey string) error {
 	if oldKey != "" && r.GetString(c.ParticipantNicknameKey) == oldKey {
 		return nil
 	}
-	words, err := sessionBlockedWords(app, r.GetString(c.ParticipantSession))
+	return FilterText(app, r.GetString(c.ParticipantSession), c.ParticipantNickname, r.GetString(c.ParticipantNickname), wordfilter.NicknameMessage)
+}
+
+// FilterText refuses text (the value of field) when it holds a word of the
+// server's default list or of the session's own blocked words: 400
+// data.<field>.code = "blocked_word" with message. It is the one call a
+// record rule needs to filter a text of a session, such as a question's:
+//
+//	if err := FilterText(e.App, sessionID, "text", text, "This question contains a blocked word."); err != nil {
+//		return err
+//	}
+func FilterText(app core.App, sessionID, field, text, message string) error {
+	words, err := sessionBlockedWords(app, sessionID)
 	if err != nil {
 		return apierr.ServerFault(err)
 	}
-	if wordfilter.Blocked(r.GetString(c.ParticipantNickname), words) {
-		return apierr.Invalid(c.ParticipantNickname, wordfilter.Code, wordfilter.NicknameMessage)
+	if wordfilter.Blocked(text, words) {
+		return apierr.Invalid(field, wordfilter.Code, message)
 	}
 	return nil
+}
+
+// hideBlockedWords keeps a session's blocked words to its owner (and
+// superusers): a participant may view their session's record, and the
+// list is the host's tool, not the audience's reading.
+func hideBlockedWords(e *core.RecordEnrichEvent) error {
+	info := e.RequestInfo
+	owner := info != nil && info.Auth != nil &&
+		(info.Auth.IsSuperuser() || (info.Auth.Collection().Name == c.Users && info.Auth.Id == e.Record.GetString(c.SessionOwner)))
+	if !owner {
+		e.Record.Hide(c.SessionBlockedWords)
+	}
+	return e.Next()
 }

@@ -29,6 +29,7 @@ func registerSessions(app core.App) {
 	app.OnRecordDelete(c.Sessions).BindFunc(onSessionDelete)
 	app.OnRecordCreateRequest(c.Sessions).BindFunc(onSessionCreateRequest)
 	app.OnRecordUpdateRequest(c.Sessions).BindFunc(onSessionUpdateRequest)
+	app.OnRecordEnrich(c.Sessions).BindFunc(hideBlockedWords)
 }
 
 // onSessionCreate starts a new session as a draft and gives it its join
