@@ -121,4 +121,6 @@ func sessionOf(e *core.RequestEvent) *c.Session { return e.Get(sessionKey).(*c.S
 func activityOf(e *core.RequestEvent) *c.Activity { return e.Get(activityKey).(*c.Activity) }
 
 // participantOf is the participant requireParticipantOwner found.
-func participantOf(e *core.RequestEvent) *c.Participant { return e.Get(participantKey).(*c.Participant) }
+func participantOf(e *core.RequestEvent) *c.Participant {
+	return e.Get(participantKey).(*c.Participant)
+}

@@ -14,11 +14,11 @@ func TestBlockedByDefaultList(t *testing.T) {
 		"Fuck you",
 		"oh fuck no",
 		"fuck!",
-		"fuсk",         // Cyrillic с
-		"ｆｕｃｋ",         // fullwidth
-		"f u c k",      // spaced
-		"f.u.c.k",      // dotted
-		"f-u-c-k off",  // a run of one-letter parts beside a word
+		"fuсk",        // Cyrillic с
+		"ｆｕｃｋ",        // fullwidth
+		"f u c k",     // spaced
+		"f.u.c.k",     // dotted
+		"f-u-c-k off", // a run of one-letter parts beside a word
 		"what the f u c k is this",
 		"s h i t happens",
 		"fucks",   // plural s
