@@ -3,6 +3,7 @@ module conflicto
 go 1.27
 
 require (
+	github.com/TwiN/go-away v1.6.13
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
 	github.com/mtibben/confusables v0.0.0-20210201002637-9d1b0723b659
@@ -16,7 +17,6 @@ require (
 )
 
 require (
-	github.com/TwiN/go-away v1.6.13 // indirect
 	github.com/asaskevich/govalidator v0.0.0-20230301143203-a9d515a09cc2 // indirect
 	github.com/disintegration/imaging v1.6.2 // indirect
 	github.com/domodwyer/mailyak/v3 v3.6.2 // indirect
