@@ -3,6 +3,7 @@ module conflicto
 go 1.27
 
 require (
+	github.com/TwiN/go-away v1.6.13
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
 	github.com/mtibben/confusables v0.0.0-20210201002637-9d1b0723b659

@@ -27,7 +27,7 @@
 //	value   invalid_value     anything else wrong with the value; Message says what
 //	value   too_many_words    wordcloud: more words than max_words
 //	value   word_length       wordcloud: a word longer than max_length characters
-//	value   word_blocked      wordcloud: a word on the config's or the server's blocklist
+//	value   word_blocked      wordcloud: a word on the config's, the session's or the server's list
 package activity
 
 import "fmt"

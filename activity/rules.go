@@ -117,13 +117,14 @@ func (r *Rules) Config() []byte { return marshal(r.cfg) }
 
 // Validate checks a raw JSON answer and returns its canonical form (poll
 // choices sorted ascending; wordcloud words normalised, case-folded and
-// sorted). serverBlocklist is the server's own list of forbidden words,
-// applied to word clouds on top of the config's blocklist.
-func (r *Rules) Validate(value []byte, serverBlocklist []string) (Answer, *Error) {
+// sorted). sessionWords is the session's own list of blocked words (its
+// blocked_words), applied to word clouds on top of the config's blocklist
+// and the server's default list (package wordfilter).
+func (r *Rules) Validate(value []byte, sessionWords []string) (Answer, *Error) {
 	if len(value) > MaxValueSize {
 		return Answer{}, valueTooLarge()
 	}
-	v, err := r.cfg.answer(value, serverBlocklist)
+	v, err := r.cfg.answer(value, sessionWords)
 	if err != nil {
 		return Answer{}, err
 	}

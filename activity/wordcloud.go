@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"conflicto/nickname"
+	"conflicto/wordfilter"
 
 	"golang.org/x/text/cases"
 )
@@ -24,9 +24,9 @@ type wordcloudConfig struct {
 	// Blocklist holds the words as normalised (not case-folded), so the host
 	// sees them as typed; matching compares blockForms on both sides.
 	Blocklist []string `json:"blocklist"`
-	// blocked holds the forms of the blocklist's words that answers are
-	// matched against, built once when the config is parsed.
-	blocked map[string]bool
+	// blocked is the blocklist compiled for matching, built once when the
+	// config is parsed (see package wordfilter for how words match).
+	blocked *wordfilter.List
 }
 
 // wordcloudValue is the canonical answer to a word cloud: folded, sorted words.
@@ -112,71 +112,14 @@ func parseWordcloud(raw []byte) (*wordcloudConfig, *Error) {
 		keys = append(keys, key)
 		c.Blocklist = append(c.Blocklist, clean)
 	}
-	c.blocked = blockedForms(c.Blocklist)
+	c.blocked = wordfilter.New(c.Blocklist)
 	return c, nil
 }
 
-// The blocklists are matched on the nickname collision key, not on the
-// folded text: a word blocked as "fuck" is blocked as fuсk (Cyrillic с),
-// ＦＵＣＫ and f0ck's skeleton cousins alike, as a nickname would collide.
-// A word is blocked when one of its forms is one of a blocked entry's
-// forms:
-//
-//	entry  its key, and its key without spaces and punctuation
-//	word   the same two, and each of its parts split at spaces and
-//	       punctuation
-//
-// So "f u c k" and "f.u.c.k" (whole, squeezed) and "go fuck yourself" (a
-// part) match "fuck", while "Scunthorpe" does not: an entry matches whole
-// parts, never inside one.
-
-// blockedForms returns the forms of a list of blocked words.
-func blockedForms(list []string) map[string]bool {
-	forms := make(map[string]bool, 2*len(list))
-	for _, b := range list {
-		clean, err := nickname.Clean(b)
-		if err != nil {
-			continue
-		}
-		key := nickname.Key(clean)
-		for _, f := range []string{key, squeeze(key)} {
-			if f != "" {
-				forms[f] = true
-			}
-		}
-	}
-	return forms
-}
-
-// isSeparator reports whether r splits a word into parts for the
-// blocklist: spaces and punctuation. Symbols (emoji) are content.
-func isSeparator(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }
-
-// squeeze is key without its separators.
-func squeeze(key string) string {
-	return strings.Map(func(r rune) rune {
-		if isSeparator(r) {
-			return -1
-		}
-		return r
-	}, key)
-}
-
-// blockedBy returns whether a normalised word has a form in one of lists.
-func blockedBy(clean string, lists ...map[string]bool) bool {
-	key := nickname.Key(clean)
-	forms := append(strings.FieldsFunc(key, isSeparator), key, squeeze(key))
-	for _, f := range forms {
-		for _, list := range lists {
-			if list[f] {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func (c *wordcloudConfig) answer(value []byte, serverBlocklist []string) (any, *Error) {
+// answer validates a word-cloud answer. Each word is matched against the
+// config's blocklist, the server's default list and extra (the session's
+// own blocked words), all on the nickname key (package wordfilter).
+func (c *wordcloudConfig) answer(value []byte, extra []string) (any, *Error) {
 	o, err := decodeObject(value, "value", "words")
 	if err != nil {
 		return nil, err
@@ -219,10 +162,10 @@ func (c *wordcloudConfig) answer(value []byte, serverBlocklist []string) (any, *
 		words = append(words, key)
 		cleans = append(cleans, clean)
 	}
-	// The server list arrives raw on every call; it is a handful of words.
-	server := blockedForms(serverBlocklist)
+	// The session's list arrives raw on every call; it is a handful of words.
+	session := wordfilter.New(extra)
 	for _, clean := range cleans {
-		if blockedBy(clean, c.blocked, server) {
+		if wordfilter.Match(clean, c.blocked, wordfilter.Default(), session) {
 			return nil, &Error{Field: "value", Code: "word_blocked", Message: fmt.Sprintf("Word %q is not allowed.", clean)}
 		}
 	}

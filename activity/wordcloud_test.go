@@ -48,7 +48,10 @@ func TestWordcloudAnswer(t *testing.T) {
 		{name: "server blocklist", config: config, value: `{"words":["Heck"]}`, code: "word_blocked", msg: "not allowed"},
 		{name: "server blocklist full width", config: config, value: `{"words":["ｈｅｃｋ"]}`, code: "word_blocked", msg: "not allowed"},
 		{name: "server blocklist phrase", config: `{"max_length":10}`, value: `{"words":["bad  WORD"]}`, code: "word_blocked", msg: "not allowed"},
-		{name: "part of a word is fine", config: config, value: `{"words":["hecks"]}`, want: `{"words":["hecks"]}`},
+		{name: "part of a word is fine", config: config, value: `{"words":["hecky"]}`, want: `{"words":["hecky"]}`},
+		{name: "a plural is blocked", config: config, value: `{"words":["hecks"]}`, code: "word_blocked", msg: "not allowed"},
+		{name: "the server's default list", config: config, value: `{"words":["Shit"]}`, code: "word_blocked", msg: "not allowed"},
+		{name: "the server's default list spaced", config: `{"max_length":10}`, value: `{"words":["s h i t"]}`, code: "word_blocked", msg: "not allowed"},
 		// Matched on the nickname key: look-alikes, spacing and punctuation.
 		{name: "server blocklist with a cyrillic letter", config: config, value: `{"words":["h\u0435ck"]}`, code: "word_blocked", msg: "not allowed"},
 		{name: "server blocklist with a greek capital", config: config, value: `{"words":["H\u0395CK"]}`, code: "word_blocked", msg: "not allowed"},

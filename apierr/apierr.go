@@ -67,6 +67,12 @@ func Conflict(field, code, message string, extra map[string]any) *router.ApiErro
 	return router.NewApiError(http.StatusConflict, message, map[string]error{field: FieldError{code: code, message: message, extra: extra}})
 }
 
+// Forbidden is a 403 with data.<field>.code: the caller may not do this,
+// for a reason the client is to show (a banned device's join).
+func Forbidden(field, code, message string) *router.ApiError {
+	return router.NewApiError(http.StatusForbidden, message, map[string]error{field: FieldError{code: code, message: message}})
+}
+
 // IsUniqueViolation reports whether err is a unique index violation on
 // field: either PocketBase's pre-insert check (validation_not_unique on the
 // index's fields) or, when a concurrent insert won the race after that

@@ -63,10 +63,11 @@ func TestOversizedBodiesAreRefusedUnread(t *testing.T) {
 		{"answer", "POST", "/api/collections/responses/records", actorParticipant2, `{"activity":"A1","participant":"BOB","value":{"x":"`, 20 << 10},
 		{"answer update", "PATCH", "/api/collections/responses/records/R1", actorParticipant, `{"value":{"x":"`, 20 << 10},
 		{"activity", "POST", "/api/collections/activities/records", actorOwner, `{"session":"S1","type":"poll","title":"`, 80 << 10},
-		{"session", "PATCH", "/api/collections/sessions/records/S1", actorOwner, `{"description":"`, 32 << 10},
-		{"session anonymous", "POST", "/api/collections/sessions/records", actorAnonymous, `{"title":"`, 32 << 10},
+		{"session", "PATCH", "/api/collections/sessions/records/S1", actorOwner, `{"description":"`, 64 << 10},
+		{"session anonymous", "POST", "/api/collections/sessions/records", actorAnonymous, `{"title":"`, 64 << 10},
 		{"heartbeat", "POST", "/api/participants/heartbeat", actorParticipant, `{"x":"`, 1 << 10},
 		{"advance", "POST", "/api/sessions/S1/advance", actorAnonymous, `{"x":"`, 1 << 10},
+		{"ban", "POST", "/api/participants/BOB/ban", actorAnonymous, `{"x":"`, 1 << 10},
 		{"reorder", "POST", "/api/sessions/S1/reorder", actorOwner, `{"activities":["`, 64 << 10},
 		{"a GET with a body", "GET", "/api/sessions/S1/leaderboard", actorOtherHost, `{"x":"`, 1 << 10},
 	}

@@ -171,7 +171,7 @@ func TestExportCSV(t *testing.T) {
 				t.Fatalf("parse csv: %v\n%s", err, body)
 			}
 			// answer is what people read; value the canonical JSON beside it.
-			header := "session_code,activity_position,activity_type,activity_title,participant_nickname,answer,value,score,answered_at"
+			header := "session_code,activity_position,activity_type,activity_title,participant_nickname,answer,value,score,answered_at,participant_banned"
 			if len(rows) != 5 || strings.Join(rows[0], ",") != header {
 				t.Fatalf("csv = %q", rows)
 			}

@@ -63,6 +63,10 @@ func TestDatabaseFaultsAreServerFaults(t *testing.T) {
 		{name: "join", gone: c.Participants, actor: actorAnonymous, method: post, url: "/api/join", body: `{"code":"S1CODE","nickname":"Eve"}`},
 		{name: "join's session", gone: c.Sessions, actor: actorAnonymous, method: post, url: "/api/join", body: `{"code":"S1CODE","nickname":"Eve"}`},
 		{name: "join check", gone: c.Participants, actor: actorAnonymous, method: get, url: "/api/join/check?code=S1CODE&nickname=Eve"},
+		{name: "ban", gone: c.Participants, actor: actorOwner, method: post, url: "/api/participants/BOB/ban"},
+		{name: "ban's guard", gone: c.Sessions, actor: actorOwner, method: post, url: "/api/participants/BOB/ban"},
+		{name: "a participant create, its session's blocked words", gone: c.Sessions, actor: actorSuperuser, method: post,
+			url: "/api/collections/participants/records", body: `{"session":"S1","nickname":"Eve","password":"a-password","passwordConfirm":"a-password"}`},
 		{name: "live", gone: c.Sessions, actor: actorAnonymous, method: get, url: "/api/live/S1CODE"},
 		{name: "live, the document", gone: c.Activities, actor: actorAnonymous, method: get, url: "/api/live/S1CODE"},
 		// record rules
@@ -95,7 +99,7 @@ func TestDatabaseFaultsAreServerFaults(t *testing.T) {
 			createActivity(t, w.app, draft, "poker", pokerConfig) // the delete cascades to it
 			fill := func(v string) string {
 				return strings.NewReplacer("S1CODE", w.s1.GetString(c.SessionCode), "S1", w.s1.Id, "SD", draft.Id,
-					"A1", a1.Id, "P1", p1.Id, "ADA", w.ada.Id, "HOSTA", w.hostA.Id).Replace(v)
+					"A1", a1.Id, "P1", p1.Id, "ADA", w.ada.Id, "BOB", w.bob.Id, "HOSTA", w.hostA.Id).Replace(v)
 			}
 			(&tests.ApiScenario{
 				Method:  s.method,

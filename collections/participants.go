@@ -8,6 +8,9 @@ const (
 	ParticipantNickname    = "nickname"
 	ParticipantNicknameKey = "nickname_key"
 	ParticipantLastSeen    = "last_seen"
+	// ParticipantBanned is set by the ban route only: a banned
+	// participant's token no longer works and the record stays.
+	ParticipantBanned = "banned"
 	// ParticipantPresence is computed on read, not stored.
 	ParticipantPresence = "presence"
 )

@@ -12,6 +12,9 @@ const (
 	SessionMaxParticipants = "max_participants"
 	SessionStartedAt       = FieldStartedAt
 	SessionEndedAt         = FieldEndedAt
+	// SessionBlockedWords is the host's own list of blocked words, on top
+	// of the server's default list (package wordfilter).
+	SessionBlockedWords = "blocked_words"
 )
 
 // SessionState is a session's status.

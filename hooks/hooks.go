@@ -3,7 +3,9 @@
 // responses. They run on every save path — REST, batch, the dashboard, Go
 // code — so the rules hold whoever writes. One file per collection, each with
 // an unexported register function that Register calls; refusals.go explains
-// the collections' API rule refusals with field codes.
+// the collections' API rule refusals with field codes; moderation.go holds
+// the word filter's record rules (a session's blocked_words, nicknames, and
+// FilterText for any text of a session).
 package hooks
 
 import (

@@ -15,9 +15,6 @@ import (
 	"conflicto/presence"
 )
 
-// serverBlocklist is applied to every word cloud on top of its own list.
-var serverBlocklist = []string{"fuck", "shit", "cunt", "nigger", "faggot"}
-
 // registerResponses binds the answer rules: value validation by type,
 // one answer per participant per activity, final quiz answers, answers
 // closed by a reveal, the quiz deadline and score, and who sees the score (the poker
@@ -115,7 +112,13 @@ func prepareResponse(app core.App, r, original *core.Record) error {
 	if rules.Final() && original != nil {
 		return apierr.Conflict(c.ResponseValue, "answer_final", "Quiz answers are final.", nil)
 	}
-	answer, verr := rules.Validate(c.RawJSON(r, c.ResponseValue), serverBlocklist)
+	// The session's own blocked words (for word clouds; the server's
+	// default list is the activity rules' own).
+	var sessionWords []string
+	if session, err := m.Session(app, act.SessionID); err == nil {
+		sessionWords = session.BlockedWords
+	}
+	answer, verr := rules.Validate(c.RawJSON(r, c.ResponseValue), sessionWords)
 	if verr != nil {
 		return apierr.Invalid(c.ResponseValue, verr.Code, verr.Message)
 	}

@@ -29,6 +29,7 @@ func registerSessions(app core.App) {
 	app.OnRecordDelete(c.Sessions).BindFunc(onSessionDelete)
 	app.OnRecordCreateRequest(c.Sessions).BindFunc(onSessionCreateRequest)
 	app.OnRecordUpdateRequest(c.Sessions).BindFunc(onSessionUpdateRequest)
+	app.OnRecordEnrich(c.Sessions).BindFunc(hideBlockedWords)
 }
 
 // onSessionCreate starts a new session as a draft and gives it its join
@@ -45,6 +46,9 @@ func onSessionCreate(e *core.RecordEvent) error {
 	case c.SessionDraft:
 	default:
 		return apierr.Invalid(c.SessionStatus, "invalid_transition", "A new session starts as draft.")
+	}
+	if err := cleanBlockedWords(r); err != nil {
+		return err
 	}
 	if r.GetString(c.SessionCode) != "" {
 		// Only Go code can get here with a code (REST refuses one); the
@@ -86,6 +90,9 @@ func onSessionUpdate(e *core.RecordEvent) error {
 				return err
 			}
 			r.Set(c.SessionEndedAt, types.NowDateTime())
+		}
+		if err := cleanBlockedWords(r); err != nil {
+			return err
 		}
 		return e.Next()
 	})

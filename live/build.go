@@ -74,7 +74,8 @@ func buildLiveDoc(app core.App, sessionID, publicURL string, version int64) (*li
 		Activities   int `db:"activities"`
 	}
 	err = app.DB().NewQuery(
-		"SELECT (SELECT COUNT(*) FROM {{" + c.Participants + "}} WHERE [[" + c.ParticipantSession + "]] = {:s}) AS participants, " +
+		// Banned participants are out of the room: they do not count.
+		"SELECT (SELECT COUNT(*) FROM {{" + c.Participants + "}} WHERE [[" + c.ParticipantSession + "]] = {:s} AND NOT [[" + c.ParticipantBanned + "]]) AS participants, " +
 			"(SELECT COUNT(*) FROM {{" + c.Activities + "}} WHERE [[" + c.ActivitySession + "]] = {:s}) AS activities",
 	).Bind(dbx.Params{"s": sessionID}).One(&counts)
 	if err != nil {

@@ -91,12 +91,15 @@ func bindTriggers(app core.App, h *Hub) {
 		return e.Next()
 	})
 
-	// Only joins and kicks change the count; last_seen updates do not.
+	// Only joins, kicks and bans change the count; last_seen updates do
+	// not (they are raw writes, and no Save's hook sees them). Updates
+	// are otherwise rare (a ban, a superuser's edit), so each marks.
 	participant := func(e *core.RecordEvent) error {
 		h.MarkTally(e.Record.GetString(c.ParticipantSession))
 		return e.Next()
 	}
 	app.OnRecordAfterCreateSuccess(c.Participants).BindFunc(participant)
+	app.OnRecordAfterUpdateSuccess(c.Participants).BindFunc(participant)
 	app.OnRecordAfterDeleteSuccess(c.Participants).BindFunc(participant)
 
 	response := func(e *core.RecordEvent) error {

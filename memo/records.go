@@ -23,6 +23,8 @@ type Session struct {
 	Status          c.SessionState
 	EndedAt         types.DateTime
 	MaxParticipants int
+	// BlockedWords are the host's additions to the word filter.
+	BlockedWords []string
 }
 
 type sessionRow struct {
@@ -32,11 +34,12 @@ type sessionRow struct {
 	Status          string         `db:"status"`
 	EndedAt         types.DateTime `db:"ended_at"`
 	MaxParticipants int            `db:"max_participants"`
+	BlockedWords    types.JSONRaw  `db:"blocked_words"`
 }
 
 func readSession(app core.App, where dbx.Expression) (*Session, error) {
 	var row sessionRow
-	err := app.DB().Select("id", c.SessionCode, c.SessionTitle, c.SessionStatus, c.SessionEndedAt, c.SessionMaxParticipants).
+	err := app.DB().Select("id", c.SessionCode, c.SessionTitle, c.SessionStatus, c.SessionEndedAt, c.SessionMaxParticipants, c.SessionBlockedWords).
 		From(c.Sessions).Where(where).Limit(1).One(&row)
 	if err != nil {
 		return nil, err
@@ -44,6 +47,7 @@ func readSession(app core.App, where dbx.Expression) (*Session, error) {
 	return &Session{
 		ID: row.ID, Code: row.Code, Title: row.Title, Status: c.SessionState(row.Status),
 		EndedAt: row.EndedAt, MaxParticipants: row.MaxParticipants,
+		BlockedWords: c.DecodeWords(row.BlockedWords),
 	}, nil
 }
 

@@ -36,6 +36,7 @@ type exportRow struct {
 	Title       string         `db:"title"`
 	Participant string         `db:"participant"`
 	Nickname    string         `db:"nickname"`
+	Banned      bool           `db:"banned"`
 	Value       string         `db:"value"`
 	Score       int            `db:"score"`
 	Created     types.DateTime `db:"created"`
@@ -59,6 +60,7 @@ func (a *api) export(e *core.RequestEvent) error {
 		"SELECT r.[[id]] AS id, r.[[" + c.ResponseActivity + "]] AS activity, a.[[" + c.ActivityPosition + "]] AS position, " +
 			"a.[[" + c.ActivityType + "]] AS type, a.[[" + c.ActivityTitle + "]] AS title, " +
 			"r.[[" + c.ResponseParticipant + "]] AS participant, p.[[" + c.ParticipantNickname + "]] AS nickname, " +
+			"p.[[" + c.ParticipantBanned + "]] AS banned, " +
 			"r.[[" + c.ResponseValue + "]] AS value, COALESCE(r.[[" + c.ResponseScore + "]], 0) AS score, r.[[" + c.FieldCreated + "]] AS created " +
 			"FROM {{" + c.Activities + "}} a " +
 			"JOIN {{" + c.Responses + "}} r ON r.[[" + c.ResponseActivity + "]] = a.[[id]] " +
@@ -131,7 +133,7 @@ func activityRules(app core.App, sessionID string) (map[string]*activity.Rules, 
 func writeExportCSV(w io.Writer, code string, rules map[string]*activity.Rules, next func() (*exportRow, error)) error {
 	cw := formulaSafeCSV{csv.NewWriter(w)}
 	if err := cw.Write([]string{"session_code", "activity_position", "activity_type", "activity_title",
-		"participant_nickname", "answer", "value", "score", "answered_at"}); err != nil {
+		"participant_nickname", "answer", "value", "score", "answered_at", "participant_banned"}); err != nil {
 		return err
 	}
 	for {
@@ -145,7 +147,7 @@ func writeExportCSV(w io.Writer, code string, rules map[string]*activity.Rules, 
 			answer = strings.Join(rr.Labels([]byte(r.Value)), answerSeparator)
 		}
 		err = cw.Write([]string{code, strconv.Itoa(r.Position), r.Type, r.Title,
-			r.Nickname, answer, r.Value, strconv.Itoa(r.Score), r.Created.String()})
+			r.Nickname, answer, r.Value, strconv.Itoa(r.Score), r.Created.String(), strconv.FormatBool(r.Banned)})
 		if err != nil {
 			return err
 		}
@@ -228,6 +230,7 @@ func exportHead(app core.App, session *c.Session) ([]byte, error) {
 			"code":             session.GetString(c.SessionCode),
 			"owner":            session.GetString(c.SessionOwner),
 			"max_participants": session.GetInt(c.SessionMaxParticipants),
+			"blocked_words":    nonNil(session.BlockedWords()),
 			"started_at":       c.NullableDate(session.GetDateTime(c.SessionStartedAt)),
 			"ended_at":         c.NullableDate(session.GetDateTime(c.SessionEndedAt)),
 			"created":          session.GetDateTime(c.FieldCreated).String(),
@@ -248,7 +251,7 @@ func writeExportJSON(app core.App, w io.Writer, sessionID string, head []byte, n
 	bw.WriteString(`,"participants":[`)
 
 	prows, err := app.DB().NewQuery(
-		"SELECT [[id]], [[" + c.ParticipantNickname + "]], [[" + c.FieldCreated + "]], [[" + c.ParticipantLastSeen + "]] " +
+		"SELECT [[id]], [[" + c.ParticipantNickname + "]], [[" + c.FieldCreated + "]], [[" + c.ParticipantLastSeen + "]], [[" + c.ParticipantBanned + "]] " +
 			"FROM {{" + c.Participants + "}} WHERE [[" + c.ParticipantSession + "]] = {:s} ORDER BY [[" + c.FieldCreated + "]], [[id]]",
 	).Bind(dbx.Params{"s": sessionID}).Rows()
 	if err != nil {
@@ -258,13 +261,14 @@ func writeExportJSON(app core.App, w io.Writer, sessionID string, head []byte, n
 	for i := 0; prows.Next(); i++ {
 		var id, nick string
 		var joined, lastSeen types.DateTime
-		if err := prows.Scan(&id, &nick, &joined, &lastSeen); err != nil {
+		var banned bool
+		if err := prows.Scan(&id, &nick, &joined, &lastSeen, &banned); err != nil {
 			return fmt.Errorf("scan participant: %w", err)
 		}
 		if i > 0 {
 			bw.WriteByte(',')
 		}
-		if err := writeJSON(bw, map[string]any{"id": id, "nickname": nick, "joined": joined.String(), "last_seen": c.NullableDate(lastSeen)}); err != nil {
+		if err := writeJSON(bw, map[string]any{"id": id, "nickname": nick, "joined": joined.String(), "last_seen": c.NullableDate(lastSeen), "banned": banned}); err != nil {
 			return err
 		}
 	}
@@ -307,4 +311,13 @@ func writeJSON(w io.Writer, v any) error {
 	}
 	_, err = w.Write(b)
 	return err
+}
+
+// nonNil is words, or an empty list for none: the export shows [] rather
+// than null.
+func nonNil(words []string) []string {
+	if words == nil {
+		return []string{}
+	}
+	return words
 }

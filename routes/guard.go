@@ -13,8 +13,9 @@ import (
 
 // Keys under which the owner guards leave what they found for the handler.
 const (
-	sessionKey  = "conflicto.session"
-	activityKey = "conflicto.activity"
+	sessionKey     = "conflicto.session"
+	activityKey    = "conflicto.activity"
+	participantKey = "conflicto.participant"
 )
 
 // requireSessionOwner lets through the owner of the session of the {id}
@@ -63,6 +64,31 @@ func requireActivityOwner() *hook.Handler[*core.RequestEvent] {
 	}}
 }
 
+// requireParticipantOwner is requireSessionOwner for the session of the
+// participant of the {id} path value. The participant themself may view
+// the session, so gets 403, as any participant of that session does.
+func requireParticipantOwner() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{Func: func(e *core.RequestEvent) error {
+		p, err := c.FindParticipant(e.App, e.Request.PathValue("id"))
+		if errors.Is(err, sql.ErrNoRows) {
+			return e.NotFoundError("", nil)
+		}
+		if err != nil {
+			return e.InternalServerError("", fmt.Errorf("find participant: %w", err))
+		}
+		session, err := c.FindSession(e.App, p.SessionID())
+		if err != nil {
+			return e.InternalServerError("", fmt.Errorf("find session of participant %s: %w", p.Id, err))
+		}
+		if err := checkOwner(e, session); err != nil {
+			return err
+		}
+		e.Set(sessionKey, session)
+		e.Set(participantKey, p)
+		return e.Next()
+	}}
+}
+
 // checkOwner is nil for the session's owner and superusers, else the 403
 // or 404 the session's view rule calls for.
 func checkOwner(e *core.RequestEvent, session *c.Session) error {
@@ -93,3 +119,8 @@ func sessionOf(e *core.RequestEvent) *c.Session { return e.Get(sessionKey).(*c.S
 
 // activityOf is the activity requireActivityOwner found.
 func activityOf(e *core.RequestEvent) *c.Activity { return e.Get(activityKey).(*c.Activity) }
+
+// participantOf is the participant requireParticipantOwner found.
+func participantOf(e *core.RequestEvent) *c.Participant {
+	return e.Get(participantKey).(*c.Participant)
+}

@@ -98,6 +98,9 @@ func (a *api) join(e *core.RequestEvent) error {
 	case c.SessionCompleted:
 		return apierr.Conflict("code", "session_ended", "The session has ended.", nil)
 	}
+	if err := moderateJoin(e, session, in); err != nil {
+		return err
+	}
 
 	collection, err := e.App.FindCachedCollectionByNameOrId(c.Participants)
 	if err != nil {
@@ -264,6 +267,9 @@ func (a *api) joinCheck(e *core.RequestEvent) error {
 	}
 	session, err := a.findSessionForJoin(e, in.code)
 	if err != nil {
+		return err
+	}
+	if err := moderateJoin(e, session, in); err != nil {
 		return err
 	}
 	taken, err := nicknameTaken(e.App, session.ID, in.key)

@@ -54,10 +54,12 @@ func (a *api) table() []route {
 	participant := guards(apis.RequireAuth(c.Participants))
 	sessionOwner := guards(apis.RequireAuth(), requireSessionOwner())
 	activityOwner := guards(apis.RequireAuth(), requireActivityOwner())
+	participantOwner := guards(apis.RequireAuth(), requireParticipantOwner())
 	return []route{
 		{http.MethodPost, "/api/join", anyone, a.join},
 		{http.MethodGet, "/api/join/check", anyone, a.joinCheck},
 		{http.MethodPost, "/api/participants/heartbeat", participant, a.heartbeat},
+		{http.MethodPost, "/api/participants/{id}/ban", participantOwner, a.ban},
 		{http.MethodPost, "/api/sessions/{id}/advance", sessionOwner, a.advance},
 		{http.MethodPost, "/api/sessions/{id}/reorder", sessionOwner, a.reorder},
 		{http.MethodGet, "/api/sessions/{id}/leaderboard", sessionOwner, a.leaderboard},
@@ -95,6 +97,7 @@ var bodyLimits = map[string]int64{
 	http.MethodPost + " /api/participants/heartbeat": noBodyLimit,
 	http.MethodPost + " /api/sessions/{id}/advance":  noBodyLimit,
 	http.MethodPost + " /api/activities/{id}/reset":  noBodyLimit,
+	http.MethodPost + " /api/participants/{id}/ban":  noBodyLimit,
 }
 
 // bodyLimit is the largest body the route accepts.

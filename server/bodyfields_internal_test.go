@@ -31,6 +31,7 @@ func TestSchemaKindsKeepTheFormerPolicy(t *testing.T) {
 		c.Sessions: {
 			"title": kindLine, "description": kindText, "status": kindID, "code": kindID, "owner": kindID,
 			"max_participants": kindInt, "started_at": kindID, "ended_at": kindID,
+			"blocked_words": kindJSON, // moderation (issue 14)
 		},
 		c.Activities: {
 			"session": kindID, "type": kindID, "title": kindLine, "config": kindJSON, "position": kindInt,
@@ -39,6 +40,7 @@ func TestSchemaKindsKeepTheFormerPolicy(t *testing.T) {
 		c.Participants: {
 			"session": kindID, "nickname": kindText, "last_seen": kindID,
 			"nickname_key": kindIgnored, "presence": kindIgnored,
+			"banned": kindBool, // moderation (issue 14); update is superusers-only
 		},
 		c.Users:     {"name": kindLine, "avatar": kindID},
 		c.Responses: {"activity": kindID, "participant": kindID, "value": kindJSON, "score": kindInt},

@@ -32,7 +32,7 @@ const bodyOverhead = 16 << 10
 var recordBodyLimits = map[string]int64{
 	c.Responses:    c.MaxValueSize + 4<<10, // the value, two ids and a score
 	c.Activities:   activity.MaxConfigSize + bodyOverhead,
-	c.Sessions:     32 << 10, // a 2,000-character description, every character escaped
+	c.Sessions:     64 << 10, // a 2,000-character description and the blocked words, every character escaped
 	c.Participants: bodyOverhead,
 	c.Users:        bodyOverhead,
 }

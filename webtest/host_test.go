@@ -71,6 +71,18 @@ func (h *host) reset(i int) {
 // kick deletes a participant, as the host's console does.
 func (h *host) kick(nickname string) {
 	h.t.Helper()
+	h.s.must(http.MethodDelete, "/api/collections/participants/records/"+h.participant(nickname), h.token, nil, nil)
+}
+
+// ban bans a participant from the session (POST /api/participants/{id}/ban).
+func (h *host) ban(nickname string) {
+	h.t.Helper()
+	h.s.must(http.MethodPost, "/api/participants/"+h.participant(nickname)+"/ban", h.token, nil, nil)
+}
+
+// participant is the id of the session's participant with this nickname.
+func (h *host) participant(nickname string) string {
+	h.t.Helper()
 	var list struct {
 		Items []struct{ ID string }
 	}
@@ -79,7 +91,7 @@ func (h *host) kick(nickname string) {
 	if len(list.Items) != 1 {
 		h.t.Fatalf("participant %q: %d records", nickname, len(list.Items))
 	}
-	h.s.must(http.MethodDelete, "/api/collections/participants/records/"+list.Items[0].ID, h.token, nil, nil)
+	return list.Items[0].ID
 }
 
 // live is the public live document, the server's word the pages must show.

@@ -36,6 +36,20 @@ func TestSideScreens(t *testing.T) {
 	phone.click("button", "Join again")
 	phone.see("heading", "Join a session")
 
+	// A ban reaches the phone by itself too, without the way back: the
+	// phone keeps its removed token, and the server refuses its joins.
+	phone.fill("Nickname", "Eve")
+	phone.click("button", "Join")
+	phone.see("heading", "Town hall")
+	h.ban("Eve")
+	phone.seeText("region", "You were removed from this session", "You cannot join it again")
+	if n := phone.count("button", "Join again"); n != 0 {
+		t.Fatalf("a banned phone is offered %d Join again buttons", n)
+	}
+	phone.shot(screenshots(), "phone-banned.png")
+	phone.reload()
+	phone.seeText("region", "You were removed from this session", "You cannot join it again")
+
 	// After the end, a phone arriving late is told so; this one is set to
 	// dark mode and reduced motion, and the page follows both.
 	h.setStatus("completed")

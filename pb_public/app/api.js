@@ -65,15 +65,50 @@ export function getLive(pb, code) {
   return pb.send(`/api/live/${encodeURIComponent(code)}`, { fetch: timedFetch, cache: 'no-store' });
 }
 
+// A phone keeps the token it had when the host removed it, under the
+// code: a join (and a join check) sends it, so that the server can refuse
+// a phone the host banned from the session, whatever nickname it tries
+// (docs/API.md, "Moderation"). A kicked participant's token says nothing
+// and is ignored.
+const removedKey = (code) => `conflicto.${code}.removed`;
+
+/** rememberRemoved keeps the token of a participant the host removed. */
+export function rememberRemoved(code, token) {
+  if (token) localStorage.setItem(removedKey(code), token);
+}
+
+/** wasRemoved reports whether this phone was removed from the session. */
+export const wasRemoved = (code) => Boolean(localStorage.getItem(removedKey(code)));
+
+// removedHeaders sends the removed token where the auth store has none.
+function removedHeaders(pb, code) {
+  const removed = localStorage.getItem(removedKey(code));
+  return removed && !pb.authStore.token ? { Authorization: removed } : {};
+}
+
 /** checkNickname asks whether a nickname is free: {available, nickname, suggestion}. */
 export function checkNickname(pb, code, nickname, signal) {
-  return pb.send('/api/join/check', { query: { code, nickname }, signal });
+  return pb.send('/api/join/check', { query: { code, nickname }, signal, headers: removedHeaders(pb, code) });
+}
+
+/**
+ * isBanned asks whether the host banned this phone from the session (the
+ * join check answers 403 "banned" to its removed token; any nickname does).
+ */
+export async function isBanned(pb, code) {
+  try {
+    await checkNickname(pb, code, 'x');
+    return false;
+  } catch (err) {
+    return fieldCode(err, 'code') === 'banned';
+  }
 }
 
 /** join joins the session and keeps the token on the device. */
 export async function join(pb, code, nickname) {
-  const res = await pb.send('/api/join', { method: 'POST', body: { code, nickname } });
+  const res = await pb.send('/api/join', { method: 'POST', body: { code, nickname }, headers: removedHeaders(pb, code) });
   pb.authStore.save(res.token, res.record);
+  localStorage.removeItem(removedKey(code));
   return res;
 }
 

@@ -46,6 +46,8 @@ export const t = {
     nickname_length: 'Enter a nickname of 1 to 24 characters.',
     nickname_invalid: 'The nickname has characters we cannot show. Try another one.',
     nickname_taken: 'That nickname is taken.',
+    blocked_word: 'That nickname is not allowed. Try another one.',
+    banned: 'The host removed you from this session. You cannot join it again.',
     activity_not_active: 'This question is closed.',
     already_answered: 'You have already answered.',
     answer_final: 'Quiz answers are final.',
@@ -68,6 +70,7 @@ export const t = {
   kickedTitle: 'You were removed from this session',
   kickedBody: 'The host removed you. You can join again with a nickname.',
   joinAgain: 'Join again',
+  bannedBody: 'The host removed you from this session. You cannot join it again.',
 
   // Waiting.
   waitingTitle: (title) => title,

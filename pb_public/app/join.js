@@ -3,7 +3,23 @@
 // from the live document and the participant's own state in it.
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { answer, checkNickname, cleanCode, codeFromPath, connect, explain, follow, getLive, heartbeat, join, myResponse, validCode } from './api.js';
+import {
+  answer,
+  checkNickname,
+  cleanCode,
+  codeFromPath,
+  connect,
+  explain,
+  follow,
+  getLive,
+  heartbeat,
+  isBanned,
+  join,
+  myResponse,
+  rememberRemoved,
+  validCode,
+  wasRemoved,
+} from './api.js';
 import { t } from './i18n.js';
 import { Banner, Leaderboard, Results, html } from './ui.js';
 import { ActivityForm, formatAnswer } from './answer.js';
@@ -14,7 +30,7 @@ const STANDING_SPREAD_MS = 1000;
 function App() {
   const [code, setCode] = useState(codeFromPath);
   const [pb, setPb] = useState(() => (validCode(code) ? connect(code) : null));
-  // stage: loading | form | unknown | joined | kicked | error
+  // stage: loading | form | unknown | joined | kicked | banned | error
   const [stage, setStage] = useState(pb ? 'loading' : 'form');
   const [doc, setDoc] = useState(null);
   const [me, setMe] = useState(null);
@@ -24,7 +40,8 @@ function App() {
 
   // refresh reads the live state with the token: who we are and our
   // answer to the current activity. No `me` with a token means the
-  // participant is gone (kicked).
+  // participant is gone: kicked, or banned (the removed token is kept, and
+  // the join check says which).
   const refresh = async (client = pb) => {
     // An expired token (5 days) is not a kick: forget it and join again.
     if (client.authStore.token && !client.authStore.isValid) client.authStore.clear();
@@ -42,13 +59,18 @@ function App() {
       if (live.activity) setAnswers((a) => ({ ...a, [live.activity.id]: live.me.answer }));
       setStage('joined');
     } else if (hadToken) {
+      rememberRemoved(code, client.authStore.token);
       client.authStore.clear();
+      // Asked before `me` goes: the joined screen needs it until the stage changes.
+      const banned = await isBanned(client, code);
       setMe(null);
-      setStage('kicked');
+      setStage(banned ? 'banned' : 'kicked');
+    } else if (wasRemoved(code) && (await isBanned(client, code))) {
+      setStage('banned');
     } else {
       // A join may have finished while this anonymous read was out, or
       // another read may have found the kick first.
-      setStage((s) => (s === 'joined' || s === 'kicked' ? s : 'form'));
+      setStage((s) => (s === 'joined' || s === 'kicked' || s === 'banned' ? s : 'form'));
     }
   };
 
@@ -58,7 +80,7 @@ function App() {
 
   // Follow the live topic as long as the code is known; with the token
   // once joined (a subscribe with it is a sign of life).
-  const following = pb && doc && stage !== 'unknown' && stage !== 'error';
+  const following = pb && doc && stage !== 'unknown' && stage !== 'error' && stage !== 'banned';
   useEffect(() => {
     if (!following) return undefined;
     let stop = null;
@@ -69,6 +91,10 @@ function App() {
       onLink: (up) => {
         setOffline(!up);
         if (up && stage === 'joined') refresh();
+        // A ban closes the participant's connection, and the reconnect is
+        // refused: read `me` (after a random pause, as for a kick) rather
+        // than wait for the next heartbeat.
+        if (!up && stage === 'joined') setTimeout(() => refresh(), Math.random() * KICK_CHECK_SPREAD_MS);
       },
     })
       .then((u) => (cancelled ? u() : (stop = u)))
@@ -145,6 +171,13 @@ function App() {
         <button type="button" onClick=${() => setStage('form')}>${t.joinAgain}</button>
       </${Screen}>`;
       break;
+    case 'banned':
+      // The kicked screen without the way back: the server refuses this
+      // phone's joins to the session.
+      screen = html`<${Screen} id="banned" title=${t.kickedTitle}>
+        <p>${t.bannedBody}</p>
+      </${Screen}>`;
+      break;
     case 'joined':
       screen = doc ? html`<${Joined} pb=${pb} doc=${doc} me=${me} answers=${answers} setAnswers=${setAnswers} />` : null;
       break;
@@ -157,7 +190,8 @@ function App() {
         screen = html`<${JoinForm} code=${code} pb=${pb} doc=${doc} chooseCode=${chooseCode} onJoined=${onJoined} />`;
       }
   }
-  return html`<${Banner} offline=${offline} /><main id="main">${screen}</main>`;
+  // A banned phone follows nothing: no connection to report lost.
+  return html`<${Banner} offline=${offline && stage !== 'banned'} /><main id="main">${screen}</main>`;
 }
 
 /**
