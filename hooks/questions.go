@@ -115,8 +115,12 @@ func sentMember(e *core.RequestEvent, name string) (string, error) {
 	if json.Unmarshal(raw, &body) != nil {
 		return "", nil // the strict-body check has refused what is not an object
 	}
+	raw, ok := body[name]
+	if !ok {
+		return "", nil
+	}
 	var s string
-	if json.Unmarshal(body[name], &s) != nil {
+	if json.Unmarshal(raw, &s) != nil {
 		return "?", nil // present but not a string: not the caller
 	}
 	return s, nil
@@ -126,6 +130,13 @@ func sentMember(e *core.RequestEvent, name string) (string, error) {
 // Unchanged values pass: the dashboard sends the whole record back.
 func onQuestionUpdateRequest(e *core.RecordRequestEvent) error {
 	old := e.Record.Original()
+	// PocketBase drops the hidden author from a non-superuser's body
+	// without a word: a host who tries to move a question is told.
+	if sent, err := sentMember(e.RequestEvent, c.QuestionParticipant); err != nil {
+		return err
+	} else if sent != "" && sent != old.GetString(c.QuestionParticipant) {
+		return apierr.BadRequest(c.QuestionParticipant, "immutable", "The author of a question cannot change.")
+	}
 	if e.Record.GetInt(c.QuestionVoteCount) != old.GetInt(c.QuestionVoteCount) {
 		return apierr.BadRequest(c.QuestionVoteCount, "read_only", "The votes are counted by the server.")
 	}
