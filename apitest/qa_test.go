@@ -198,13 +198,16 @@ func TestQADraftTakesNoQuestions(t *testing.T) {
 func TestQAQuestionLimitUnderRace(t *testing.T) {
 	q := newQA(t, "", `{"max_questions":3}`, true)
 	var wg sync.WaitGroup
-	for i := range 12 {
+	start := make(chan struct{})
+	for i := range 40 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			<-start
 			q.ask(t, q.ada, q.ada.Id, fmt.Sprintf("question %d?", i))
 		}()
 	}
+	close(start)
 	wg.Wait()
 	n, err := q.app.CountRecords(c.Questions)
 	if err != nil || n != 3 {
