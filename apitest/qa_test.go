@@ -621,3 +621,46 @@ func TestQAExport(t *testing.T) {
 	csv := getJSON(t, q.base+"/api/sessions/"+q.s1.Id+"/export?format=csv", host)
 	qaWant(t, "csv export", csv, 200, "pending in export?", `'=shown in export?`, `""votes"":1`)
 }
+
+// The batch API reaches the same rules: a question asked in a batch names
+// its author, and someone else's name is refused there too.
+func TestQABatchPath(t *testing.T) {
+	q := newQA(t, "", `{}`, true)
+	settings := q.app.Settings()
+	settings.Batch.Enabled = true
+	settings.Batch.MaxRequests = 10
+	if err := q.app.Save(settings); err != nil {
+		t.Fatal(err)
+	}
+	batch := func(participant string) httpResult {
+		body := fmt.Sprintf(`{"requests":[{"method":"POST","url":"/api/collections/questions/records","body":{"activity":%q,"participant":%q,"text":"batched?"}}]}`,
+			q.act.Id, participant)
+		return postJSON(t, q.base+"/api/batch", body, token(t, q.ada))
+	}
+	qaWant(t, "batch as someone else", batch(q.bob.Id), 400, "forbidden_participant")
+	qaWant(t, "batch", batch(q.ada.Id), 200, `"status":200`)
+	r, err := q.app.FindFirstRecordByData(c.Questions, c.QuestionText, "batched?")
+	if err != nil || r.GetString(c.QuestionParticipant) != q.ada.Id {
+		t.Fatalf("batched question: %v %v", r, err)
+	}
+}
+
+// A pending question reaches no other participant's realtime
+// subscription; once approved, it does.
+func TestQAPendingStaysOffRealtime(t *testing.T) {
+	q := newQA(t, "", `{"moderated":true}`, true)
+	bobRT := openSSE(t, q.base)
+	bobRT.subscribe(t, q.base, token(t, q.bob), "questions")
+	id := q.asked(t, q.ada, "pending, secret?")
+	if got := bobRT.drain(500 * time.Millisecond); len(got) != 0 {
+		t.Fatalf("bob heard of a pending question: %+v", got)
+	}
+	qaWant(t, "approve", q.patch(t, q.hostA, id, `{"status":"visible"}`), 200)
+	if ev := bobRT.next(t, 5*time.Second); !strings.Contains(ev.data, "pending, secret?") || !strings.Contains(ev.data, `"visible"`) {
+		t.Fatalf("bob's event after the approval: %s", ev.data)
+	}
+	qaWant(t, "hide", q.patch(t, q.hostA, id, `{"status":"hidden"}`), 200)
+	if got := bobRT.drain(500 * time.Millisecond); len(got) != 0 {
+		t.Fatalf("bob heard of a hidden question: %+v", got)
+	}
+}

@@ -101,15 +101,23 @@ func onQuestionCreateRequest(e *core.RecordRequestEvent) error {
 // sent it ("" when absent or not a string naming an id). The router's body
 // is rereadable; it is rewound for whoever reads it next.
 func sentMember(e *core.RequestEvent, name string) (string, error) {
-	if !strings.HasPrefix(e.Request.Header.Get("Content-Type"), "application/json") {
-		return e.Request.FormValue(name), nil
-	}
-	raw, err := io.ReadAll(e.Request.Body)
-	if rr, ok := e.Request.Body.(router.Rereader); ok {
-		rr.Reread()
-	}
-	if err != nil {
-		return "", apierr.ServerFault(fmt.Errorf("reread body: %w", err))
+	var raw []byte
+	if strings.HasPrefix(e.Request.Header.Get("Content-Type"), "application/json") {
+		var err error
+		raw, err = io.ReadAll(e.Request.Body)
+		if rr, ok := e.Request.Body.(router.Rereader); ok {
+			rr.Reread()
+		}
+		if err != nil {
+			return "", apierr.ServerFault(fmt.Errorf("reread body: %w", err))
+		}
+	} else {
+		// A form (PocketBase has parsed it): the member itself, or the
+		// JSON under @jsonPayload, as batch requests send their bodies.
+		if v := e.Request.FormValue(name); v != "" {
+			return v, nil
+		}
+		raw = []byte(e.Request.FormValue(router.JSONPayloadKey))
 	}
 	var body map[string]json.RawMessage
 	if json.Unmarshal(raw, &body) != nil {
