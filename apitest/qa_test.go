@@ -664,3 +664,64 @@ func TestQAPendingStaysOffRealtime(t *testing.T) {
 		t.Fatalf("bob heard of a hidden question: %+v", got)
 	}
 }
+
+// A kick takes the participant's questions and upvotes with it, and the
+// counts follow; a completed session with questions and votes can still be
+// deleted (the cascade is the server's own).
+func TestQAKickAndDeleteCascade(t *testing.T) {
+	q := newQA(t, "", `{}`, true)
+	adas := q.asked(t, q.ada, "Ada's?")
+	bobs := q.asked(t, q.bob, "Bob's?")
+	qaWant(t, "bob upvotes", q.vote(t, q.bob, adas), 200)
+	qaWant(t, "ada upvotes", q.vote(t, q.ada, bobs), 200)
+	qaWant(t, "kick bob", doJSON(t, http.MethodDelete, q.base+"/api/collections/participants/records/"+q.bob.Id, "", token(t, q.hostA)), 204)
+	if n := q.votesOf(t, adas); n != 0 {
+		t.Fatalf("votes of ada's question after bob's kick = %d, want 0", n)
+	}
+	if _, err := q.app.FindRecordById(c.Questions, bobs); err == nil {
+		t.Fatal("bob's question outlived his kick")
+	}
+	if n, _ := q.app.CountRecords(c.QuestionVotes); n != 0 {
+		t.Fatalf("%d upvotes left", n)
+	}
+	qaWant(t, "cy-less vote", q.vote(t, q.cy2(t), adas), 200)
+	expire(t, q.app, q.act)
+	setSessionStatus(t, q.app, q.s1, c.SessionCompleted)
+	qaWant(t, "delete the session", doJSON(t, http.MethodDelete, q.base+"/api/collections/sessions/records/"+q.s1.Id, "", token(t, q.hostA)), 204)
+	if n, _ := q.app.CountRecords(c.Questions); n != 0 {
+		t.Fatalf("%d questions outlived their session", n)
+	}
+}
+
+// Database faults under the export's Q&A part: before the answer starts,
+// a 500; once it is streaming, the status is sent and the export is cut
+// short, never a complete-looking document.
+func TestQAExportFaults(t *testing.T) {
+	for _, s := range []struct {
+		name, gone, format string
+		status             int
+	}{
+		{"json, questions gone", c.Questions, "json", 500},
+		{"json, votes gone", c.QuestionVotes, "json", 200},
+		{"csv, questions gone", c.Questions, "csv", 200},
+	} {
+		t.Run(s.name, func(t *testing.T) {
+			q := newQA(t, "", `{}`, true)
+			id := q.asked(t, q.ada, "faulty?")
+			qaWant(t, "vote", q.vote(t, q.bob, id), 200)
+			if _, err := q.app.DB().NewQuery("ALTER TABLE {{" + s.gone + "}} RENAME TO {{" + s.gone + "_gone}}").Execute(); err != nil {
+				t.Fatal(err)
+			}
+			res := getJSON(t, q.base+"/api/sessions/"+q.s1.Id+"/export?format="+s.format, token(t, q.hostA))
+			if res.status != s.status {
+				t.Fatalf("status %d, want %d: %s", res.status, s.status, res.body)
+			}
+			switch {
+			case s.status == 200 && s.format == "json" && json.Valid(res.body):
+				t.Fatalf("a cut export parses as a whole one: %s", res.body)
+			case s.status == 200 && s.format == "csv" && strings.Contains(string(res.body), "faulty?"):
+				t.Fatalf("the csv has the question: %s", res.body)
+			}
+		})
+	}
+}

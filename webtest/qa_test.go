@@ -84,6 +84,11 @@ func TestQAOnPhonesAndScreen(t *testing.T) {
 	ada.see("listitem", slides+", 0 upvotes, asked by Ada, your question")
 	screen.see("listitem", pricing+", 0 upvotes, asked by Bob")
 	screen.waitText("status", "Questions", "2")
+	// Approved, it leaves the author's waiting list: once, in the public list.
+	bob.see("listitem", pricing+", 0 upvotes, asked by Bob, your question")
+	if n := bob.count("heading", "Your questions waiting for approval"); n != 0 {
+		t.Fatal("bob's approved question still waits on his phone")
+	}
 	if n := ada.count("button", "Upvote “"+slides+"”"); n != 0 {
 		t.Fatal("ada may upvote her own question")
 	}

@@ -63,7 +63,6 @@ export const t = {
     question_not_visible: 'This question is no longer open for votes.',
     already_voted: 'You have already upvoted this question.',
     questions_only: 'This is a Q&A: ask a question instead.',
-    status_429: 'Slow down a little, then try again.',
   },
 
   // Side states.

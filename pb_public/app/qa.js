@@ -35,8 +35,9 @@ export function QA({ pb, doc, me }) {
 
   // A question of mine that waits may have been approved or hidden: read
   // mine again after a live change, only while one waits.
-  const waiting = mine.filter((q) => q.status === 'pending');
+  // One the live document shows is public already, whatever we last read.
   const publicIds = publicList.map((q) => q.id).join(',');
+  const waiting = mine.filter((q) => q.status === 'pending' && !publicList.some((p) => p.id === q.id));
   useEffect(() => {
     if (!waiting.length) return undefined;
     const id = setTimeout(() => load().catch(() => {}), RECHECK_MS + Math.random() * RECHECK_MS);
@@ -133,7 +134,7 @@ function AskForm({ max, asked, limit, ask }) {
     setText('');
     ref.current?.focus();
   };
-  return html`<form class="ask" onSubmit=${submit}>
+  return html`<form class="ask-form" onSubmit=${submit}>
     <div class="field">
       <label for="question-text">${t.yourQuestionLabel}</label>
       <p class="hint" id="question-hint">${t.questionHint(max)} ${t.askedCount(asked, limit)}</p>

@@ -146,7 +146,7 @@ export function Results({ activity, results, mine, big = false }) {
     case 'wordcloud':
       return html`<${WordCloud} words=${results.words} big=${big} />`;
     case 'qa':
-      return html`<${QuestionList} questions=${results.questions} big=${big} limit=${big ? 6 : 0} />`;
+      return html`<${QuestionList} questions=${results.questions} big=${big} limit=${big ? 5 : 0} />`;
     default:
       return null;
   }
