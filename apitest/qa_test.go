@@ -725,3 +725,33 @@ func TestQAExportFaults(t *testing.T) {
 		})
 	}
 }
+
+// Database faults under the Q&A's record rules answer 500, never a 4xx
+// that blames the client.
+func TestQARuleFaults(t *testing.T) {
+	for _, s := range []struct {
+		name, gone, who, method, path, body string
+	}{
+		{"an ask", c.Activities, "ada", http.MethodPost, "/api/collections/questions/records", `{"activity":"QA","participant":"ADA","text":"fault?"}`},
+		{"an ask by a superuser", c.Activities, "root", http.MethodPost, "/api/collections/questions/records", `{"activity":"QA","participant":"ADA","text":"fault?"}`},
+		{"an ask, the count", c.Participants, "root", http.MethodPost, "/api/collections/questions/records", `{"activity":"QA","participant":"ADA","text":"fault?"}`},
+		{"an upvote", c.Questions, "bob", http.MethodPost, "/api/collections/question_votes/records", `{"question":"Q","participant":"BOB"}`},
+		{"an upvote by a superuser", c.Activities, "root", http.MethodPost, "/api/collections/question_votes/records", `{"question":"Q","participant":"BOB"}`},
+		{"a moderation", c.Activities, "root", http.MethodPatch, "/api/collections/questions/records/Q", `{"status":"hidden"}`},
+	} {
+		t.Run(s.name, func(t *testing.T) {
+			q := newQA(t, "", `{}`, true)
+			id := q.asked(t, q.ada, "there?")
+			who := map[string]*core.Record{"ada": q.ada, "bob": q.bob, "root": q.root}[s.who]
+			auth := token(t, who)
+			if _, err := q.app.DB().NewQuery("ALTER TABLE {{" + s.gone + "}} RENAME TO {{" + s.gone + "_gone}}").Execute(); err != nil {
+				t.Fatal(err)
+			}
+			fill := strings.NewReplacer("QA", q.act.Id, "Q", id, "ADA", q.ada.Id, "BOB", q.bob.Id)
+			res := doJSON(t, s.method, q.base+fill.Replace(s.path), fill.Replace(s.body), auth)
+			if res.status != 500 {
+				t.Fatalf("status %d, want 500: %s", res.status, res.body)
+			}
+		})
+	}
+}
