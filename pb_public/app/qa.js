@@ -94,7 +94,7 @@ export function QA({ pb, doc, me }) {
       ? html`<p class="hint">${t.qaHint(a.anonymous)}</p>
           <${AskForm} key=${a.id} max=${a.max_length} asked=${mine.length} limit=${a.max_questions} ask=${ask} />`
       : html`<p class="muted">${t.qaClosed}</p>`}
-    ${note ? html`<p class="ok-note" role="status">${note}</p>` : null}
+    ${note && (note !== t.askedWaiting || waiting.length) ? html`<p class="ok-note" role="status">${note}</p>` : null}
     ${error ? html`<p class="error" role="alert">${error}</p>` : null}
     ${waiting.length
       ? html`<section aria-labelledby="waiting-title">
