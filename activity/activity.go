@@ -1,5 +1,5 @@
 // Package activity is the one place that knows the rules of the activity
-// types (poll, poker, quiz, wordcloud): Parse reads a type and its config once
+// types (poll, poker, quiz, wordcloud, qa): Parse reads a type and its config once
 // into a Rules value, which validates answers, scores them, tells the answer
 // deadline, whether answers are final and rounds resettable, what is public
 // before reveal, and builds results from grouped responses. Nothing outside
@@ -28,6 +28,11 @@
 //	value   too_many_words    wordcloud: more words than max_words
 //	value   word_length       wordcloud: a word longer than max_length characters
 //	value   word_blocked      wordcloud: a word on the config's, the session's or the server's list
+//	value   questions_only    qa: a Q&A takes questions, not answers
+//	text    text_required     qa: the question is empty
+//	text    text_too_long     qa: the question is longer than max_length characters
+//	text    text_invalid      qa: control characters, invalid UTF-8, nothing visible
+//	activity questions_unsupported  a question to an activity that takes none
 package activity
 
 import "fmt"
@@ -41,6 +46,7 @@ const (
 	Poker     Type = "poker"
 	Quiz      Type = "quiz"
 	Wordcloud Type = "wordcloud"
+	QA        Type = "qa"
 )
 
 // Size limits of the raw JSON of a config and of a response value.

@@ -27,6 +27,14 @@ type scorer interface {
 	score(answer any, elapsed time.Duration) int
 }
 
+// asker is a config whose activity takes questions (a Q&A) instead of
+// answers.
+type asker interface {
+	question(text string) (string, *Error)
+	questionResults(qs []Question) map[string]any
+	limits() (maxQuestions int, moderated, anonymous bool)
+}
+
 // spec is what a type is beyond its config.
 type spec struct {
 	typ   Type
@@ -48,6 +56,7 @@ var registry = []spec{
 	{typ: Poker, parse: func(raw []byte) (config, *Error) { return parsePoker(raw) }, resettable: true, namedVotes: true},
 	{typ: Quiz, parse: func(raw []byte) (config, *Error) { return parseQuiz(raw) }, final: true, scored: true},
 	{typ: Wordcloud, parse: func(raw []byte) (config, *Error) { return parseWordcloud(raw) }},
+	{typ: QA, parse: func(raw []byte) (config, *Error) { return parseQA(raw) }},
 }
 
 func specOf(t Type) *spec {
@@ -200,6 +209,77 @@ func (r *Rules) Results(groups []Group, named []NamedAnswer, revealed bool) map[
 // Validate returned; a value that does not decode, or names an option the
 // config lacks, yields nil (for that option, nothing).
 func (r *Rules) Labels(value []byte) []string { return r.cfg.labels(value) }
+
+// Questions reports whether the activity takes questions (the questions
+// collection, with votes) instead of answers.
+func (r *Rules) Questions() bool {
+	_, ok := r.cfg.(asker)
+	return ok
+}
+
+// Question validates a question's text for an activity that takes
+// questions and returns its stored form; for any other activity the error
+// is questions_unsupported on the activity field.
+func (r *Rules) Question(text string) (string, *Error) {
+	a, ok := r.cfg.(asker)
+	if !ok {
+		return "", questionsUnsupported()
+	}
+	return a.question(text)
+}
+
+// QuestionLimit is how many questions one participant may ask (0 for an
+// activity that takes none).
+func (r *Rules) QuestionLimit() int {
+	a, ok := r.cfg.(asker)
+	if !ok {
+		return 0
+	}
+	n, _, _ := a.limits()
+	return n
+}
+
+// Moderated reports whether a new question waits for the host's approval.
+func (r *Rules) Moderated() bool {
+	a, ok := r.cfg.(asker)
+	if !ok {
+		return false
+	}
+	_, moderated, _ := a.limits()
+	return moderated
+}
+
+// Anonymous reports whether a question's author stays hidden from everyone
+// but the host.
+func (r *Rules) Anonymous() bool {
+	a, ok := r.cfg.(asker)
+	if !ok {
+		return false
+	}
+	_, _, anonymous := a.limits()
+	return anonymous
+}
+
+// QuestionResults builds the results of an activity that takes questions
+// from its questions (any order, any status):
+//
+//	qa  questions [{id, text, status, pinned, votes, created, author}]: the
+//	    public ones (visible, answered) by pinned, then votes (most first),
+//	    then time (oldest first), at most 200; author is the nickname, or
+//	    null when anonymous. public: how many public questions there are.
+//
+// For an activity that takes none it is the type's results of no answers.
+func (r *Rules) QuestionResults(qs []Question) map[string]any {
+	a, ok := r.cfg.(asker)
+	if !ok {
+		return r.cfg.results(nil, nil, false)
+	}
+	return a.questionResults(qs)
+}
+
+func questionsUnsupported() *Error {
+	return &Error{Field: "activity", Code: "questions_unsupported", Message: "This activity does not take questions."}
+}
 
 func valueTooLarge() *Error {
 	return &Error{Field: "value", Code: "value_too_large", Message: fmt.Sprintf("Value must be at most %d bytes.", MaxValueSize)}

@@ -11,6 +11,9 @@ const (
 	Activities   = "activities"
 	Participants = "participants"
 	Responses    = "responses"
+	// Questions and QuestionVotes hold a Q&A's questions and their upvotes.
+	Questions     = "questions"
+	QuestionVotes = "question_votes"
 )
 
 // Field names shared by several collections.

@@ -25,6 +25,9 @@ func Results(app core.App, act *Activity, rules *activity.Rules) (map[string]any
 // ResultsAs builds the results as if revealed were the activity's
 // reveal state: the export shows the host everything.
 func ResultsAs(app core.App, act *Activity, rules *activity.Rules, revealed bool) (map[string]any, error) {
+	if rules.Questions() {
+		return questionResults(app, act, rules)
+	}
 	groups, total, err := responseGroups(app, act.Id)
 	if err != nil {
 		return nil, err

@@ -1,7 +1,7 @@
 // Package hooks holds Conflicto's record rules: the OnRecord* hooks of
-// sessions, activities (and their order), participants (and nicknames) and
-// responses. They run on every save path — REST, batch, the dashboard, Go
-// code — so the rules hold whoever writes. One file per collection, each with
+// sessions, activities (and their order), participants (and nicknames),
+// responses, and a Q&A's questions and votes. They run on every save path
+// — REST, batch, the dashboard, Go code — so the rules hold whoever writes. One file per collection, each with
 // an unexported register function that Register calls; refusals.go explains
 // the collections' API rule refusals with field codes; moderation.go holds
 // the word filter's record rules (a session's blocked_words, nicknames, and
@@ -22,5 +22,7 @@ func Register(app core.App, cfg config.Config, p *presence.Writer) {
 	registerActivities(app)
 	registerParticipants(app, p)
 	registerResponses(app, p)
+	registerQuestions(app, p)
+	registerQuestionVotes(app, p)
 	registerRefusals(app)
 }

@@ -33,10 +33,12 @@ const ruleRefusalPrefix = "create rule failure"
 // explained are the collections whose create refusals are explained and
 // whose record routes refuse dead tokens.
 var explained = map[string]func(e *core.RequestEvent, body map[string]any) error{
-	c.Sessions:     explainSessionCreate,
-	c.Activities:   explainActivityCreate,
-	c.Participants: nil, // create is superusers-only: PocketBase's 403 says so
-	c.Responses:    explainResponseCreate,
+	c.Sessions:      explainSessionCreate,
+	c.Activities:    explainActivityCreate,
+	c.Participants:  nil, // create is superusers-only: PocketBase's 403 says so
+	c.Responses:     explainResponseCreate,
+	c.Questions:     explainQuestionCreate,
+	c.QuestionVotes: explainVoteCreate,
 }
 
 func registerRefusals(app core.App) {
@@ -196,6 +198,73 @@ func explainResponseCreate(e *core.RequestEvent, body map[string]any) error {
 		}
 		if session != mine {
 			return apierr.BadRequest(c.ResponseActivity, "validation_missing_rel_records", "No activity of your session has this id.")
+		}
+	}
+	return nil
+}
+
+// explainQuestionCreate: a participant asks in an activity of their own
+// session (the author is checked by the create hook, after the rule: the
+// field is hidden). An unknown activity and another session's get the same
+// answer.
+func explainQuestionCreate(e *core.RequestEvent, body map[string]any) error {
+	if !isCollection(e.Auth, c.Participants) {
+		return apis.NewForbiddenError("Only participants ask questions, through their join token.", nil)
+	}
+	return explainInOwnSession(e, body, c.QuestionActivity, c.Activities, c.ActivitySession, "Name the Q&A you ask in.", "No activity of your session has this id.")
+}
+
+// explainVoteCreate: a participant upvotes for themselves, a question of
+// their own session.
+func explainVoteCreate(e *core.RequestEvent, body map[string]any) error {
+	if !isCollection(e.Auth, c.Participants) {
+		return apis.NewForbiddenError("Only participants upvote, through their join token.", nil)
+	}
+	participants := bodyIDs(body, c.VoteParticipant)
+	if len(participants) == 0 {
+		return apierr.BadRequest(c.VoteParticipant, "validation_required", "Name yourself as the participant.")
+	}
+	for _, id := range participants {
+		if id != e.Auth.Id {
+			return apierr.BadRequest(c.VoteParticipant, "forbidden_participant", "A participant upvotes only for themselves.")
+		}
+	}
+	ids := bodyIDs(body, c.VoteQuestion)
+	if len(ids) == 0 {
+		return apierr.BadRequest(c.VoteQuestion, "validation_required", "Name the question you upvote.")
+	}
+	mine := e.Auth.GetString(c.ParticipantSession)
+	for _, id := range ids {
+		var session string
+		err := e.App.DB().NewQuery("SELECT a.[[" + c.ActivitySession + "]] FROM {{" + c.Questions + "}} q " +
+			"JOIN {{" + c.Activities + "}} a ON a.[[id]] = q.[[" + c.QuestionActivity + "]] WHERE q.[[id]] = {:id}").
+			Bind(dbx.Params{"id": id}).Row(&session)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return apierr.ServerFault(err)
+		}
+		if session != mine {
+			return apierr.BadRequest(c.VoteQuestion, "validation_missing_rel_records", "No question of your session has this id.")
+		}
+	}
+	return nil
+}
+
+// explainInOwnSession explains a refused relation to a record of the
+// caller's session: missing, or not of their session.
+func explainInOwnSession(e *core.RequestEvent, body map[string]any, field, collection, sessionField, missing, foreign string) error {
+	ids := bodyIDs(body, field)
+	if len(ids) == 0 {
+		return apierr.BadRequest(field, "validation_required", missing)
+	}
+	mine := e.Auth.GetString(c.ParticipantSession)
+	for _, id := range ids {
+		var session string
+		err := e.App.DB().Select(sessionField).From(collection).Where(dbx.HashExp{"id": id}).Row(&session)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return apierr.ServerFault(err)
+		}
+		if session != mine {
+			return apierr.BadRequest(field, "validation_missing_rel_records", foreign)
 		}
 	}
 	return nil

@@ -18,7 +18,8 @@ const liveLeaderboardSize = 10
 // liveDoc is the public live state of one session (API.md, "Live state").
 // Everything in it is safe for anyone holding the join code: it is built
 // from the activity's Rules.Public and public results only, and never names a
-// participant except on a revealed quiz's leaderboard or poker votes.
+// participant except on a revealed quiz's leaderboard or poker votes, and
+// as a question's author in a Q&A that is not anonymous.
 type liveDoc struct {
 	Session      liveSession          `json:"session"`
 	Participants liveCount            `json:"participants"`

@@ -109,4 +109,21 @@ func bindTriggers(app core.App, h *Hub) {
 	app.OnRecordAfterCreateSuccess(c.Responses).BindFunc(response)
 	app.OnRecordAfterUpdateSuccess(c.Responses).BindFunc(response)
 	app.OnRecordAfterDeleteSuccess(c.Responses).BindFunc(response)
+
+	// A Q&A's public questions are its results: asking, moderating,
+	// withdrawing and voting change them. A vote carries its question's
+	// activity, so no mark needs a query.
+	question := func(e *core.RecordEvent) error {
+		h.MarkActivity(e.Record.GetString(c.QuestionActivity))
+		return e.Next()
+	}
+	vote := func(e *core.RecordEvent) error {
+		h.MarkActivity(e.Record.GetString(c.VoteActivity))
+		return e.Next()
+	}
+	app.OnRecordAfterCreateSuccess(c.Questions).BindFunc(question)
+	app.OnRecordAfterUpdateSuccess(c.Questions).BindFunc(question)
+	app.OnRecordAfterDeleteSuccess(c.Questions).BindFunc(question)
+	app.OnRecordAfterCreateSuccess(c.QuestionVotes).BindFunc(vote)
+	app.OnRecordAfterDeleteSuccess(c.QuestionVotes).BindFunc(vote)
 }

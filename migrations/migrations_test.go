@@ -17,7 +17,7 @@ func TestMigrationsUpAndDown(t *testing.T) {
 	}
 	defer app.Cleanup()
 
-	names := []string{c.Sessions, c.Activities, c.Participants, c.Responses}
+	names := []string{c.Sessions, c.Activities, c.Participants, c.Responses, c.Questions, c.QuestionVotes}
 	for _, name := range names {
 		if _, err := app.FindCollectionByNameOrId(name); err != nil {
 			t.Fatalf("after up, collection %q is missing: %v", name, err)

@@ -90,6 +90,9 @@ func (a *api) export(e *core.RequestEvent) error {
 		e.Response.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		e.Response.WriteHeader(http.StatusOK)
 		err = writeExportCSV(e.Response, code, rules, next)
+		if err == nil {
+			err = writeQuestionsCSV(e.App, formulaSafeCSV{csv.NewWriter(e.Response)}, code, session.Id)
+		}
 	} else {
 		var head []byte
 		if head, err = exportHead(e.App, session); err != nil {
@@ -243,8 +246,8 @@ func exportHead(app core.App, session *c.Session) ([]byte, error) {
 	return head, nil
 }
 
-// writeExportJSON writes {session, activities, participants, responses},
-// streaming the participants and the responses.
+// writeExportJSON writes {session, activities, participants, responses,
+// questions, question_votes}, streaming all but the activities.
 func writeExportJSON(app core.App, w io.Writer, sessionID string, head []byte, next func() (*exportRow, error)) error {
 	bw := bufio.NewWriterSize(w, 32<<10)
 	bw.Write(head[:len(head)-1]) // reopen the object
@@ -300,7 +303,11 @@ func writeExportJSON(app core.App, w io.Writer, sessionID string, head []byte, n
 			return err
 		}
 	}
-	bw.WriteString(`]}`)
+	bw.WriteByte(']')
+	if err := writeQuestionsJSON(app, bw, sessionID); err != nil {
+		return err
+	}
+	bw.WriteByte('}')
 	return bw.Flush()
 }
 

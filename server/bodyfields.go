@@ -49,6 +49,14 @@ var authFormFields = map[string]fieldKind{
 // fieldExceptions override the schema for fields whose policy no schema
 // property tells apart.
 var fieldExceptions = map[string]map[string]fieldKind{
+	c.Questions: {
+		// Hidden so that no one filters on it (an anonymous Q&A), but the
+		// participant names themselves on create: the create hook checks it.
+		c.QuestionParticipant: kindID,
+		// One line once stored, but a phone's text area may send line
+		// breaks: the question rules turn them into spaces.
+		c.QuestionText: kindText,
+	},
 	c.Participants: {
 		// As short as a title, but the nickname rules refuse control
 		// characters themselves, so tabs and newlines are left to them and

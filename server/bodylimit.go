@@ -34,7 +34,11 @@ var recordBodyLimits = map[string]int64{
 	c.Activities:   activity.MaxConfigSize + bodyOverhead,
 	c.Sessions:     64 << 10, // a 2,000-character description and the blocked words, every character escaped
 	c.Participants: bodyOverhead,
-	c.Users:        bodyOverhead,
+	// A question's text is at most 500 characters (4 bytes each in UTF-8,
+	// 12 as a \u escape pair), beside two ids.
+	c.Questions:     c.MaxQuestionText*12 + 4<<10,
+	c.QuestionVotes: 4 << 10,
+	c.Users:         bodyOverhead,
 }
 
 func registerBodyLimits(app core.App) {

@@ -20,10 +20,11 @@ import (
 // with one token cannot hammer the single SQLite writer, and the phone
 // beside it on the same Wi-Fi is not affected.
 
-// participantWriteCollections are the collections whose record creates and
-// updates by a participant count as writes (questions and votes join them
-// when they exist).
-var participantWriteCollections = map[string]bool{c.Responses: true}
+// participantWriteCollections are the collections whose record creates,
+// updates and deletes by a participant count as writes: answers, questions
+// (asked, withdrawn) and upvotes (given, withdrawn). A participant may
+// delete no answer, so counting deletes changes nothing for responses.
+var participantWriteCollections = map[string]bool{c.Responses: true, c.Questions: true, c.QuestionVotes: true}
 
 // participantWriteRoutes are the custom routes that count as writes, by
 // "METHOD path".
@@ -65,10 +66,10 @@ func isParticipantWrite(e *core.RequestEvent) bool {
 	if participantWriteRoutes[r.Method+" "+r.URL.Path] {
 		return true
 	}
-	if r.Method != http.MethodPost && r.Method != http.MethodPatch && r.Method != http.MethodPut {
+	if r.Method != http.MethodPost && r.Method != http.MethodPatch && r.Method != http.MethodPut && r.Method != http.MethodDelete {
 		return false
 	}
-	// A create is .../records, an update .../records/{id}.
+	// A create is .../records, an update or a delete .../records/{id}.
 	if !strings.Contains(r.URL.Path, "/records") {
 		return false
 	}

@@ -57,6 +57,14 @@ export const t = {
     word_blocked: 'One of the words is not allowed. Try another one.',
     invalid_value: 'That answer was not accepted. Check it and try again.',
     session_completed: 'This session has ended.',
+    text_required: 'Write your question first.',
+    text_too_long: (n) => `A question can be up to ${n} characters.`,
+    text_invalid: 'The question has characters we cannot show. Try rewording it.',
+    question_limit: (n) => `You have asked ${n === 1 ? 'your question' : `your ${n} questions`} — that is the limit here.`,
+    own_question: "You can't upvote your own question.",
+    question_not_visible: 'This question is no longer open for votes.',
+    already_voted: 'You have already upvoted this question.',
+    questions_only: 'This is a Q&A: ask a question instead.',
   },
 
   // Side states.
@@ -93,6 +101,37 @@ export const t = {
   timeUp: "Time's up",
   wordPrompt: (n, len) => `Enter up to ${plural(n, 'word', 'words')} (up to ${len} characters each).`,
   wordLabel: (i) => `Word ${i}`,
+
+  // Q&A.
+  qaHint: (anonymous) => (anonymous ? 'Ask the speaker anything. Your name is not shown.' : 'Ask the speaker anything. Your nickname is shown with your question.'),
+  yourQuestionLabel: 'Your question',
+  questionHint: (max) => `Up to ${max} characters.`,
+  charsLeft: (n) => `${plural(n, 'character', 'characters')} left`,
+  ask: 'Ask',
+  asking: 'Asking…',
+  askedCount: (n, max) => `You have asked ${num(n)} of ${plural(max, 'question', 'questions')}.`,
+  askedThanks: 'Thanks! Your question is in.',
+  askedWaiting: 'Thanks! Your question will show once the host approves it.',
+  waitingApproval: 'Waiting for approval',
+  myWaiting: 'Your questions waiting for approval',
+  questionsLabel: 'Questions',
+  noQuestions: 'No questions yet.',
+  upvotesWord: (n) => (n === 1 ? 'upvote' : 'upvotes'),
+  upvote: (text) => `Upvote “${text}”`,
+  upvoted: 'Upvoted',
+  upvoteShort: 'Upvote',
+  withdrawQuestion: (text) => `Withdraw your question “${text}”`,
+  withdrawShort: 'Withdraw',
+  pinned: 'Pinned',
+  answeredTag: 'Answered',
+  yourQuestion: 'Your question',
+  askedBy: (n) => `asked by ${n}`,
+  questionEntry: (text, votes, pinned, answered, author, mine) =>
+    [text, plural(votes, 'upvote', 'upvotes'), pinned ? 'pinned' : '', answered ? 'answered' : '', author ? `asked by ${author}` : '', mine ? 'your question' : '']
+      .filter(Boolean)
+      .join(', '),
+  qaClosed: 'Questions are closed.',
+  questionsCount: 'Questions',
 
   // After answering.
   sentTitle: 'Answer sent',

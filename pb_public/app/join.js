@@ -23,6 +23,7 @@ import {
 import { t } from './i18n.js';
 import { Banner, Leaderboard, Results, html } from './ui.js';
 import { ActivityForm, formatAnswer } from './answer.js';
+import { QA } from './qa.js';
 
 const HEARTBEAT_MS = 20000;
 const STANDING_SPREAD_MS = 1000;
@@ -356,6 +357,11 @@ function Joined({ pb, doc, me, answers, setAnswers }) {
     setEditing(null);
   };
 
+  if (a.type === 'qa') {
+    return html`<${Screen} id=${`qa-${a.id}`} title=${a.title} sub=${sub}>
+      <${QA} key=${a.id} pb=${pb} doc=${doc} me=${me} />
+    </${Screen}>`;
+  }
   if (a.status === 'active' && (mine == null || editing === a.id)) {
     return html`<${Screen} id=${`answer-${a.id}`} title=${a.title} sub=${sub}>
       <${ActivityForm} key=${a.id} activity=${a} previous=${mine}

@@ -120,7 +120,9 @@ function Stage({ doc }) {
     <h1>${a.title}</h1>
     <div class="counters">
       ${participants}
-      <${Counter} id="count-answered" label=${t.answered} value=${t.answeredOf(a.answered ?? 0, doc.participants.count)} />
+      ${a.type === 'qa'
+        ? html`<${Counter} id="count-questions" label=${t.questionsCount} value=${num(doc.results?.public ?? 0)} />`
+        : html`<${Counter} id="count-answered" label=${t.answered} value=${t.answeredOf(a.answered ?? 0, doc.participants.count)} />`}
       ${a.type === 'quiz' && a.status === 'active' && !a.revealed ? html`<${QuizClock} activity=${a} />` : null}
     </div>
     <div class=${doc.leaderboard ? 'results with-board' : 'results'}>

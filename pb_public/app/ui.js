@@ -103,6 +103,34 @@ export function Leaderboard({ entries, meId, final = false }) {
   </section>`;
 }
 
+/**
+ * QuestionList draws a Q&A's public questions in the server's order
+ * (pinned, then votes, then time). actions(q) adds a question's buttons
+ * (the phone's upvote or withdraw); limit keeps the top ones (the screen's).
+ */
+export function QuestionList({ questions, actions, limit, big = false, mineIds = [] }) {
+  if (!questions?.length) return html`<p class="muted">${t.noQuestions}</p>`;
+  const shown = limit ? questions.slice(0, limit) : questions;
+  return html`<ol class=${big ? 'questions big' : 'questions'} aria-label=${t.questionsLabel}>
+    ${shown.map(
+      (q) => html`<li key=${q.id} class=${`question-item${q.pinned ? ' pinned' : ''}${q.status === 'answered' ? ' answered' : ''}`}
+        aria-label=${t.questionEntry(q.text, q.votes, q.pinned, q.status === 'answered', q.author, mineIds.includes(q.id))}>
+        <span class="question-votes" aria-hidden="true"><strong>${num(q.votes)}</strong> ${t.upvotesWord(q.votes)}</span>
+        <span class="question-body" aria-hidden="true">
+          <span class="question-text">${q.text}</span>
+          <span class="question-meta">
+            ${q.pinned ? html`<span class="tag">${t.pinned}</span> ` : null}
+            ${q.status === 'answered' ? html`<span class="tag">${t.answeredTag}</span> ` : null}
+            ${mineIds.includes(q.id) ? html`<span class="tag mine-tag">${t.yourQuestion}</span> ` : null}
+            ${q.author ? html`<span class="muted">${t.askedBy(q.author)}</span>` : null}
+          </span>
+        </span>
+        ${actions ? actions(q) : null}
+      </li>`,
+    )}
+  </ol>`;
+}
+
 /** Results draws the public results of the current activity, by type. */
 export function Results({ activity, results, mine, big = false }) {
   if (!activity || !results) return null;
@@ -117,6 +145,8 @@ export function Results({ activity, results, mine, big = false }) {
       return results.distribution ? html`<${PokerSummary} deck=${activity.deck} results=${results} />` : null;
     case 'wordcloud':
       return html`<${WordCloud} words=${results.words} big=${big} />`;
+    case 'qa':
+      return html`<${QuestionList} questions=${results.questions} big=${big} limit=${big ? 5 : 0} />`;
     default:
       return null;
   }
