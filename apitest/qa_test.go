@@ -785,3 +785,20 @@ func TestQARuleFaults(t *testing.T) {
 		})
 	}
 }
+
+// Questions pass the word filter: the server's list (spaced and look-alike
+// spellings too) and the session's own blocked words, 400 blocked_word on
+// text; a clean question is asked.
+func TestQAWordFilter(t *testing.T) {
+	q := newQA(t, "", `{}`, true)
+	if res := setBlockedWords(t, q.base, q.world, q.s1, `["kotlin"]`); res.status != http.StatusOK {
+		t.Fatalf("set blocked words: %d %s", res.status, res.body)
+	}
+	for _, text := range []string{"Why is Kotlin everywhere?", "what the f u c k is this", "This is shit"} {
+		res := q.ask(t, q.ada, q.ada.Id, text)
+		if res.status != http.StatusBadRequest || fieldCodeOf(t, res.body, "text") != "blocked_word" {
+			t.Errorf("ask %q: %d %s, want 400 blocked_word on text", text, res.status, res.body)
+		}
+	}
+	q.asked(t, q.ada, "When does the keynote end?")
+}

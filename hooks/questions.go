@@ -217,6 +217,9 @@ func prepareQuestion(app core.App, r *core.Record) error {
 		return apierr.Invalid(c.QuestionText, verr.Code, verr.Message)
 	}
 	r.Set(c.QuestionText, text)
+	if err := FilterText(app, act.SessionID(), c.QuestionText, text, "This question contains a blocked word."); err != nil {
+		return err
+	}
 	if r.GetInt(c.QuestionVoteCount) != 0 {
 		return apierr.Invalid(c.QuestionVoteCount, "read_only", "The votes are counted by the server.")
 	}
