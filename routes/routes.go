@@ -60,6 +60,7 @@ func (a *api) table() []route {
 		{http.MethodPost, "/api/participants/heartbeat", participant, a.heartbeat},
 		{http.MethodPost, "/api/sessions/{id}/advance", sessionOwner, a.advance},
 		{http.MethodPost, "/api/sessions/{id}/reorder", sessionOwner, a.reorder},
+		{http.MethodPost, "/api/sessions/{id}/duplicate", sessionOwner, a.duplicate},
 		{http.MethodGet, "/api/sessions/{id}/leaderboard", sessionOwner, a.leaderboard},
 		{http.MethodGet, "/api/sessions/{id}/export", sessionOwner, a.export},
 		{http.MethodGet, "/api/activities/{id}/results", anyone, a.results},
