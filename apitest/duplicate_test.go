@@ -114,9 +114,9 @@ func TestDuplicateCopiesTheDeckOnly(t *testing.T) {
 	}
 	var got struct {
 		ID, Title, Description, Status, Code, Owner string
-		MaxParticipants                            int    `json:"max_participants"`
-		StartedAt                                  string `json:"started_at"`
-		CollectionName                             string `json:"collectionName"`
+		MaxParticipants                             int    `json:"max_participants"`
+		StartedAt                                   string `json:"started_at"`
+		CollectionName                              string `json:"collectionName"`
 	}
 	if err := json.Unmarshal(res.body, &got); err != nil {
 		t.Fatal(err)
