@@ -52,6 +52,35 @@ func (p *page) key(k string) {
 	p.do("press "+k, chromedp.KeyEvent(k))
 }
 
+// drag drags the element with this role and name onto another, with the
+// events a mouse drag fires (dragstart, dragover, drop, dragend) and one
+// DataTransfer between them: headless Chromium does not turn synthetic
+// mouse moves into a native drag.
+func (p *page) drag(role, name, toRole, toName string) {
+	p.t.Helper()
+	from := p.find(role, name, usable)
+	to := p.find(toRole, toName, usable)
+	ctx, cancel := context.WithTimeout(p.ctx, actionTimeout)
+	defer cancel()
+	err := chromedp.Do(ctx, func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		if err := callOn(ctx, t, from, `function() {
+			window.__drag = {dt: new DataTransfer(), source: this};
+			this.dispatchEvent(new DragEvent('dragstart', {bubbles: true, cancelable: true, dataTransfer: window.__drag.dt}));
+		}`, nil); err != nil {
+			return chromedp.Void{}, err
+		}
+		return chromedp.Void{}, callOn(ctx, t, to, `function() {
+			const {dt, source} = window.__drag;
+			this.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: dt}));
+			this.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: dt}));
+			source.dispatchEvent(new DragEvent('dragend', {bubbles: true, dataTransfer: dt}));
+		}`, nil)
+	})
+	if err != nil {
+		p.t.Fatalf("%s: drag %s onto %s: %v", p.name, label(role, name), label(toRole, toName), err)
+	}
+}
+
 // idle waits until the console's controls are not busy with a request.
 func (p *page) idle() {
 	p.t.Helper()
@@ -191,6 +220,15 @@ func TestHostConsole(t *testing.T) {
 	c.see("listitem", "2. Quiz: 2 + 2 = ?")
 	c.see("listitem", "3. Poker: Estimate the login page")
 	c.waitText("status", "", "“2 + 2 = ?” is now number 2.")
+	// And by drag and drop: the word cloud onto the first card, then back
+	// down to the end with the keyboard.
+	c.drag("listitem", "4. Word cloud: One word for this year", "listitem", "1. Poll: Lunch?")
+	c.see("listitem", "1. Word cloud: One word for this year")
+	c.see("listitem", "2. Poll: Lunch?")
+	for i := 2; i <= 4; i++ {
+		c.click("button", "Move “One word for this year” down")
+		c.see("listitem", fmt.Sprintf("%d. Word cloud: One word for this year", i))
+	}
 	c.shot(shots, "host-editor.png")
 
 	var sessions struct {

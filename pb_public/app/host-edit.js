@@ -135,9 +135,9 @@ export function Editor({ pb, id }) {
               <button type="button" class="secondary small" disabled=${busy || done || i === acts.length - 1} aria-label=${h.moveDown(a.title)}
                 onClick=${() => move(i, i + 1)}>↓</button>
               <button type="button" class="secondary small" disabled=${busy || done || !types[a.type]} aria-label=${h.edit(a.title)}
-                onClick=${() => setForm({ type: a.type, activity: a })}>✎</button>
+                onClick=${() => setForm({ type: a.type, activity: a })}>${h.editShort}</button>
               <button type="button" class="secondary small danger" disabled=${busy || done || a.status === 'active'} aria-label=${h.deleteActivity(a.title)}
-                onClick=${() => setConfirm(a)}>🗑</button>
+                onClick=${() => setConfirm(a)}>${h.delete}</button>
             </div>
           </li>`,
         )}

@@ -216,6 +216,7 @@ export const host = {
   typeLabel: { poll: 'Poll', poker: 'Poker', quiz: 'Quiz', wordcloud: 'Word cloud' },
   activityItem: (i, type, title) => `${i}. ${type}: ${title}`,
   edit: (title) => `Edit “${title}”`,
+  editShort: 'Edit',
   moveUp: (title) => `Move “${title}” up`,
   moveDown: (title) => `Move “${title}” down`,
   deleteActivity: (title) => `Delete “${title}”`,
