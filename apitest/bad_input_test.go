@@ -27,11 +27,12 @@ func TestBadInputSweep(t *testing.T) {
 		{"POST", "/api/participants/heartbeat", actorParticipant, nil},
 		{"POST", "/api/sessions/S1/advance", actorOwner, nil},
 		{"POST", "/api/sessions/S1/reorder", actorOwner, []string{"activities"}},
+		{"POST", "/api/sessions/S1/duplicate", actorOwner, nil},
 		{"POST", "/api/activities/A1/reset", actorOwner, nil},
 		{"POST", "/api/collections/sessions/records", actorOwner, []string{"title", "description", "max_participants", "owner", "status"}},
 		{"PATCH", "/api/collections/sessions/records/S1", actorOwner, []string{"title", "description", "max_participants", "status"}},
 		{"POST", "/api/collections/activities/records", actorOwner, []string{"session", "type", "title", "config", "position"}},
-		{"PATCH", "/api/collections/activities/records/A1", actorOwner, []string{"title", "config", "status", "revealed"}},
+		{"PATCH", "/api/collections/activities/records/A1", actorOwner, []string{"title", "config", "status", "revealed", "notes"}},
 		{"POST", "/api/collections/responses/records", actorParticipant2, []string{"activity", "participant", "value"}},
 		{"PATCH", "/api/collections/responses/records/R1", actorParticipant, []string{"value"}},
 		// Only superusers may write participants through REST; their input is checked all the same.

@@ -59,6 +59,8 @@ func TestDatabaseFaultsAreServerFaults(t *testing.T) {
 		{name: "reset's guard", gone: c.Sessions, actor: actorOwner, method: post, url: "/api/activities/P1/reset"},
 		{name: "advance", gone: c.Activities, actor: actorOwner, method: post, url: "/api/sessions/S1/advance"},
 		{name: "advance's guard", gone: c.Sessions, actor: actorOwner, method: post, url: "/api/sessions/S1/advance"},
+		{name: "duplicate", gone: c.Activities, actor: actorOwner, method: post, url: "/api/sessions/S1/duplicate"},
+		{name: "duplicate's guard", gone: c.Sessions, actor: actorOwner, method: post, url: "/api/sessions/S1/duplicate"},
 		{name: "reorder", gone: c.Activities, actor: actorOwner, method: post, url: "/api/sessions/S1/reorder", body: `{"activities":["A1","P1"]}`},
 		{name: "join", gone: c.Participants, actor: actorAnonymous, method: post, url: "/api/join", body: `{"code":"S1CODE","nickname":"Eve"}`},
 		{name: "join's session", gone: c.Sessions, actor: actorAnonymous, method: post, url: "/api/join", body: `{"code":"S1CODE","nickname":"Eve"}`},

@@ -260,6 +260,14 @@ func TestHostConsole(t *testing.T) {
 	ada, bob, cy := joinAs(t, srv, code, "Ada"), joinAs(t, srv, code, "Bob"), joinAs(t, srv, code, "Cy")
 	c.see("listitem", "Cy, online")
 
+	// A second console on another laptop follows the same run.
+	c2 := br.open("co-host's laptop", 1280, 800, false)
+	c2.goTo(srv.url + "/host/#/s/" + api.id + "/run")
+	c2.fill("Email", "host@example.com")
+	c2.fill("Password", "host-password-1")
+	c2.click("button", "Sign in")
+	c2.see("listitem", "Cy, online")
+
 	// 1. The poll. The next activity and its notes are previewed.
 	c.click("button", "Next")
 	c.see("heading", "Lunch?")
@@ -299,6 +307,7 @@ func TestHostConsole(t *testing.T) {
 	// 3. Poker, by the → key: the votes before the reveal are the host's.
 	c.key(kb.ArrowRight)
 	c.see("heading", "Estimate the login page")
+	c2.see("heading", "Estimate the login page")
 	ada.answer(t, code, map[string]any{"card": "5"})
 	bob.answer(t, code, map[string]any{"card": "8"})
 	cy.answer(t, code, map[string]any{"card": "5"})
