@@ -414,3 +414,29 @@ func (p *page) doubleClick(role, name string) {
 		p.t.Fatalf("%s: double click %s: %v", p.name, label(role, name), err)
 	}
 }
+
+// With CONFLICTO_ALLOW_SIGNUP=true the console offers a host account; the
+// server's field errors show next to the field.
+func TestHostConsoleSignUp(t *testing.T) {
+	br := newBrowser(t)
+	srv := startServer(t, "CONFLICTO_ALLOW_SIGNUP=true")
+	c := br.open("new host's laptop", 1440, 900, false)
+	c.goTo(srv.url + "/host/")
+	c.click("button", "Create an account")
+	c.see("heading", "Create a host account")
+	c.fill("Email", "new@example.com")
+	c.fill("Password", "a-long-password")
+	c.fill("Repeat the password", "another-password")
+	c.click("button", "Create account")
+	deadline := time.Now().Add(actionTimeout)
+	for c.describedBy("textbox", "Repeat the password") == "" {
+		if time.Now().After(deadline) {
+			t.Fatal("no error next to the repeated password")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	c.fill("Repeat the password", "a-long-password")
+	c.click("button", "Create account")
+	c.see("heading", "Your sessions")
+	c.seeText("region", "Your sessions", "No sessions yet. Create one above.")
+}

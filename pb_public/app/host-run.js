@@ -50,13 +50,18 @@ export function Run({ pb, id }) {
   // refresh that a newer one overtook is dropped, so an old answer never
   // paints over a newer state.
   const generation = useRef(0);
+  const peopleCount = useRef(-1);
+  const peopleAt = useRef(0);
   const refresh = async () => {
     const mine = ++generation.current;
     const filter = pb.filter('session = {:s}', { s: id });
+    // The participants (a whole hall, perhaps) only when their number
+    // changed, or for their presence every few seconds.
+    const withPeople = !docRef.current || peopleCount.current !== docRef.current.participants.count || Date.now() - peopleAt.current > PRESENCE_MS - 1000;
     const [s, list, ps] = await Promise.all([
       pb.collection('sessions').getOne(id),
       activitiesOf(pb, id),
-      pb.collection('participants').getFullList({ filter, sort: 'nickname' }),
+      withPeople ? pb.collection('participants').getFullList({ filter, sort: 'nickname' }) : null,
     ]);
     const cur = currentOf(list, docRef.current);
     let rs = [];
@@ -70,7 +75,11 @@ export function Run({ pb, id }) {
     if (mine !== generation.current) return s;
     setSession(s);
     setActs(list);
-    setPeople(ps);
+    if (ps) {
+      setPeople(ps);
+      peopleCount.current = ps.length;
+      peopleAt.current = Date.now();
+    }
     setAnswers(rs);
     setResults(res);
     return s;
@@ -174,7 +183,7 @@ export function Run({ pb, id }) {
   const can = {
     start: status === 'draft',
     next: status === 'active' && (next || live),
-    reveal: status !== 'completed' && current && !current.revealed && current.type !== 'wordcloud',
+    reveal: status !== 'completed' && current && !current.revealed,
     reset: status !== 'completed' && current && current.type === 'poker',
     end: status === 'active',
   };
@@ -270,6 +279,7 @@ export function Run({ pb, id }) {
           <${People} pb=${pb} people=${people} onKick=${(p) =>
             act(async () => {
               await pb.collection('participants').delete(p.id);
+              peopleAt.current = 0; // list them again now
               setMessage(h.kicked(p.nickname));
             })} busy=${busy} />
         </aside>
