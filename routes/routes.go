@@ -96,6 +96,9 @@ var bodyLimits = map[string]int64{
 	http.MethodPost + " /api/participants/heartbeat": noBodyLimit,
 	http.MethodPost + " /api/sessions/{id}/advance":  noBodyLimit,
 	http.MethodPost + " /api/activities/{id}/reset":  noBodyLimit,
+
+	// The host's console (issue 12): a copy takes no body.
+	http.MethodPost + " /api/sessions/{id}/duplicate": noBodyLimit,
 }
 
 // bodyLimit is the largest body the route accepts.
