@@ -104,7 +104,7 @@ export function Editor({ pb, id }) {
     <section aria-labelledby="activities-title">
       <h2 id="activities-title">${h.activities}</h2>
       ${acts.length ? html`<p class="hint">${h.dragHint}</p>` : html`<p class="muted">${h.noActivities}</p>`}
-      <ol class="cards" aria-labelledby="activities-title">
+      <ol class="activity-cards" aria-labelledby="activities-title">
         ${acts.map(
           (a, i) => html`<li key=${a.id} id=${`card-${a.id}`} tabindex="-1"
             class=${`activity-card${dragging === i ? ' dragging' : ''}`}
