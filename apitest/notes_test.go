@@ -55,11 +55,17 @@ func TestNotesOverREST(t *testing.T) {
 			t.Errorf("%s: view = %d, want 404", actor, view.status)
 		}
 	}
+	// Nor through an answer's relation: Ada expands her own answer's activity.
+	ada := w.headers(t, actorParticipant)["Authorization"]
+	res := getJSON(t, srv.URL+"/api/collections/responses/records?expand=activity", ada)
+	if res.status != 200 || !strings.Contains(string(res.body), w.ada.Id) || strings.Contains(string(res.body), secretNote) {
+		t.Errorf("participant's answers with the activity expanded: %d %s", res.status, res.body)
+	}
 
 	// The owner may change the notes of a running activity (its config is
 	// frozen, its notes are not).
 	tok := token(t, w.hostA)
-	res := doJSON(t, http.MethodPatch, base+"/"+quiz.Id, `{"notes":"Line one\nline two"}`, tok)
+	res = doJSON(t, http.MethodPatch, base+"/"+quiz.Id, `{"notes":"Line one\nline two"}`, tok)
 	if res.status != 200 || !strings.Contains(string(res.body), `"notes":"Line one\nline two"`) {
 		t.Fatalf("owner edits running notes: %d %s", res.status, res.body)
 	}
