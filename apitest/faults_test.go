@@ -45,6 +45,7 @@ func TestDatabaseFaultsAreServerFaults(t *testing.T) {
 		{name: "export json of a corrupt config", gone: corruptConfig, actor: actorOwner, method: get, url: "/api/sessions/S1/export"},
 		{name: "an answer to a corrupt config", gone: corruptConfig, actor: actorParticipant, method: post, url: "/api/collections/responses/records",
 			body: `{"activity":"A1","participant":"ADA","value":{"choices":[0]}}`},
+		{name: "duplicate of a corrupt config", gone: corruptConfig, actor: actorOwner, method: post, url: "/api/sessions/S1/duplicate"},
 		{name: "reset of a corrupt config", gone: corruptPokerConfig, actor: actorOwner, method: post, url: "/api/activities/P1/reset"},
 		// routes
 		{name: "export json", gone: c.Responses, actor: actorOwner, method: get, url: "/api/sessions/S1/export"},

@@ -30,7 +30,7 @@ func (a *api) duplicate(e *core.RequestEvent) error {
 			copied.Set(f, fresh.Get(f))
 		}
 		if err := tx.Save(copied); err != nil {
-			return err
+			return apierr.ServerFault(fmt.Errorf("copy session %s: %w", source.Id, err))
 		}
 		all, err := sessionActivities(tx, source.Id)
 		if err != nil {
@@ -44,7 +44,9 @@ func (a *api) duplicate(e *core.RequestEvent) error {
 			dup.Set(c.ActivitySession, copied.Id)
 			dup.Set(c.ActivityPosition, i+1)
 			if err := tx.Save(dup); err != nil {
-				return err
+				// Stored data the rules no longer take (a config that
+				// does not parse): the server's fault, not the caller's.
+				return apierr.ServerFault(fmt.Errorf("copy activity %s: %w", act.Id, err))
 			}
 		}
 		return nil

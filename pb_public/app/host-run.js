@@ -311,7 +311,7 @@ function Current({ activity, of, results, answers, count }) {
       ${type === 'quiz' && !activity.revealed && cfg.correct
         ? html`<p>${h.correctAnswer(cfg.correct.map((i) => cfg.options[i]).join(', '))}</p>`
         : null}
-      ${type === 'poker' && !activity.revealed
+      ${type === 'poker'
         ? html`<ul class="vote-list" aria-label=${h.votesBefore}>
             ${answers.map((r, i) => html`<li key=${r.id} aria-label=${t.voteLabel(names[i], r.value?.card)}>${t.voteLabel(names[i], r.value?.card)}</li>`)}
           </ul>`
