@@ -69,6 +69,7 @@ func TestOversizedBodiesAreRefusedUnread(t *testing.T) {
 		{"advance", "POST", "/api/sessions/S1/advance", actorAnonymous, `{"x":"`, 1 << 10},
 		{"ban", "POST", "/api/participants/BOB/ban", actorAnonymous, `{"x":"`, 1 << 10},
 		{"reorder", "POST", "/api/sessions/S1/reorder", actorOwner, `{"activities":["`, 64 << 10},
+		{"duplicate", "POST", "/api/sessions/S1/duplicate", actorOwner, `{"x":"`, 1 << 10},
 		{"a GET with a body", "GET", "/api/sessions/S1/leaderboard", actorOtherHost, `{"x":"`, 1 << 10},
 	}
 	for _, s := range scenarios {

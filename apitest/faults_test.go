@@ -45,6 +45,7 @@ func TestDatabaseFaultsAreServerFaults(t *testing.T) {
 		{name: "export json of a corrupt config", gone: corruptConfig, actor: actorOwner, method: get, url: "/api/sessions/S1/export"},
 		{name: "an answer to a corrupt config", gone: corruptConfig, actor: actorParticipant, method: post, url: "/api/collections/responses/records",
 			body: `{"activity":"A1","participant":"ADA","value":{"choices":[0]}}`},
+		{name: "duplicate of a corrupt config", gone: corruptConfig, actor: actorOwner, method: post, url: "/api/sessions/S1/duplicate"},
 		{name: "reset of a corrupt config", gone: corruptPokerConfig, actor: actorOwner, method: post, url: "/api/activities/P1/reset"},
 		// routes
 		{name: "export json", gone: c.Responses, actor: actorOwner, method: get, url: "/api/sessions/S1/export"},
@@ -59,6 +60,8 @@ func TestDatabaseFaultsAreServerFaults(t *testing.T) {
 		{name: "reset's guard", gone: c.Sessions, actor: actorOwner, method: post, url: "/api/activities/P1/reset"},
 		{name: "advance", gone: c.Activities, actor: actorOwner, method: post, url: "/api/sessions/S1/advance"},
 		{name: "advance's guard", gone: c.Sessions, actor: actorOwner, method: post, url: "/api/sessions/S1/advance"},
+		{name: "duplicate", gone: c.Activities, actor: actorOwner, method: post, url: "/api/sessions/S1/duplicate"},
+		{name: "duplicate's guard", gone: c.Sessions, actor: actorOwner, method: post, url: "/api/sessions/S1/duplicate"},
 		{name: "reorder", gone: c.Activities, actor: actorOwner, method: post, url: "/api/sessions/S1/reorder", body: `{"activities":["A1","P1"]}`},
 		{name: "join", gone: c.Participants, actor: actorAnonymous, method: post, url: "/api/join", body: `{"code":"S1CODE","nickname":"Eve"}`},
 		{name: "join's session", gone: c.Sessions, actor: actorAnonymous, method: post, url: "/api/join", body: `{"code":"S1CODE","nickname":"Eve"}`},

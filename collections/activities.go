@@ -11,7 +11,13 @@ const (
 	ActivityRevealed  = "revealed"
 	ActivityStartedAt = FieldStartedAt
 	ActivityEndedAt   = FieldEndedAt
+	// ActivityNotes are the host's speaker notes: only the session's owner
+	// (and superusers) ever read them (hooks/activities_notes.go).
+	ActivityNotes = "notes"
 )
+
+// MaxNotesLength is the longest speaker note, in characters.
+const MaxNotesLength = 2000
 
 // ActivityState is an activity's status.
 type ActivityState string

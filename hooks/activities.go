@@ -32,6 +32,7 @@ func registerActivities(app core.App) {
 	app.OnRecordDelete(c.Activities).BindFunc(onActivityDelete)
 	app.OnRecordCreateRequest(c.Activities).BindFunc(onActivityCreateRequest)
 	app.OnRecordUpdateRequest(c.Activities).BindFunc(onActivityUpdateRequest)
+	app.OnRecordEnrich(c.Activities).BindFunc(hideNotes)
 }
 
 // findSession returns the session with id, or nil when there is none.

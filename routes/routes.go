@@ -62,6 +62,7 @@ func (a *api) table() []route {
 		{http.MethodPost, "/api/participants/{id}/ban", participantOwner, a.ban},
 		{http.MethodPost, "/api/sessions/{id}/advance", sessionOwner, a.advance},
 		{http.MethodPost, "/api/sessions/{id}/reorder", sessionOwner, a.reorder},
+		{http.MethodPost, "/api/sessions/{id}/duplicate", sessionOwner, a.duplicate},
 		{http.MethodGet, "/api/sessions/{id}/leaderboard", sessionOwner, a.leaderboard},
 		{http.MethodGet, "/api/sessions/{id}/export", sessionOwner, a.export},
 		{http.MethodGet, "/api/activities/{id}/results", anyone, a.results},
@@ -98,6 +99,9 @@ var bodyLimits = map[string]int64{
 	http.MethodPost + " /api/sessions/{id}/advance":  noBodyLimit,
 	http.MethodPost + " /api/activities/{id}/reset":  noBodyLimit,
 	http.MethodPost + " /api/participants/{id}/ban":  noBodyLimit,
+
+	// The host's console (issue 12): a copy takes no body.
+	http.MethodPost + " /api/sessions/{id}/duplicate": noBodyLimit,
 }
 
 // bodyLimit is the largest body the route accepts.

@@ -36,6 +36,7 @@ func TestSchemaKindsKeepTheFormerPolicy(t *testing.T) {
 		c.Activities: {
 			"session": kindID, "type": kindID, "title": kindLine, "config": kindJSON, "position": kindInt,
 			"status": kindID, "revealed": kindBool, "started_at": kindID, "ended_at": kindID,
+			"notes": kindText, // added with the host's console: prose, line breaks allowed
 		},
 		c.Participants: {
 			"session": kindID, "nickname": kindText, "last_seen": kindID,

@@ -11,12 +11,15 @@ import (
 )
 
 // pages are the web app's addresses that are not files: each serves one
-// page of pb_public, which reads the session code from its own path.
+// page of pb_public, which reads the session code from its own path (the
+// host's console keeps its place in the address's fragment).
 var pages = []struct{ path, file string }{
 	{"/join", "app/join.html"},
 	{"/join/{code}", "app/join.html"},
 	{"/screen", "app/screen.html"},
 	{"/screen/{code}", "app/screen.html"},
+	{"/host", "app/host.html"},
+	{"/host/{$}", "app/host.html"},
 }
 
 // gzipMinLength is the smallest response worth compressing.

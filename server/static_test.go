@@ -27,6 +27,7 @@ func TestUnknownAPIPathIsNotFound(t *testing.T) {
 		"index.html":      {Data: []byte("<html>landing</html>")},
 		"app/join.html":   {Data: []byte("<html>phone</html>")},
 		"app/screen.html": {Data: []byte("<html>screen</html>")},
+		"app/host.html":   {Data: []byte("<html>console</html>")},
 	}
 	server.Register(app, config.Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), public)
 	mux := buildMux(t, app)
@@ -39,6 +40,9 @@ func TestUnknownAPIPathIsNotFound(t *testing.T) {
 		{http.MethodGet, "/", 200, "landing"},
 		{http.MethodGet, "/join/ABC234", 200, "phone"},
 		{http.MethodGet, "/screen/ABC234", 200, "screen"},
+		{http.MethodGet, "/host", 200, "console"},
+		{http.MethodGet, "/host/", 200, "console"},
+		{http.MethodGet, "/host/other", 200, "landing"},
 		{http.MethodGet, "/some/page", 200, "landing"},
 		{http.MethodGet, "/apis", 200, "landing"},
 		{http.MethodGet, "/api/doesnotexist", 404, `"status":404`},

@@ -33,7 +33,7 @@ import (
 //   - routes that take no body refuse one.
 
 // bodylessRoutes take no request body (an empty one or {} is fine).
-var bodylessRoutes = []string{"/api/participants/heartbeat", "/advance", "/reset", "/ban"}
+var bodylessRoutes = []string{"/api/participants/heartbeat", "/advance", "/reset", "/ban", "/duplicate"}
 
 // maxBodylessBody is as much of a body-less route's body as is read: enough
 // for {} and some whitespace.

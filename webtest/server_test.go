@@ -47,7 +47,8 @@ type server struct {
 	logs *bytes.Buffer
 }
 
-func startServer(t testing.TB) *server {
+// startServer starts a server; env adds variables (NAME=value) to its environment.
+func startServer(t testing.TB, env ...string) *server {
 	t.Helper()
 	bin, err := binary()
 	if err != nil {
@@ -68,6 +69,7 @@ func startServer(t testing.TB) *server {
 		"CONFLICTO_PUBLIC_URL=",
 		"CONFLICTO_LOG_LEVEL=warn",
 	)
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = s.logs, s.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
