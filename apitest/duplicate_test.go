@@ -96,6 +96,7 @@ func TestDuplicateCopiesTheDeckOnly(t *testing.T) {
 	w, acts := duplicateWorld(t)
 	w.s1.Set(c.SessionDescription, "Q3 all hands")
 	w.s1.Set(c.SessionMaxParticipants, 50)
+	w.s1.Set(c.SessionBlockedWords, []string{"kotlin"})
 	if err := w.app.Save(w.s1); err != nil {
 		t.Fatal(err)
 	}
@@ -114,15 +115,17 @@ func TestDuplicateCopiesTheDeckOnly(t *testing.T) {
 	}
 	var got struct {
 		ID, Title, Description, Status, Code, Owner string
-		MaxParticipants                             int    `json:"max_participants"`
-		StartedAt                                   string `json:"started_at"`
-		CollectionName                              string `json:"collectionName"`
+		MaxParticipants                             int      `json:"max_participants"`
+		BlockedWords                                []string `json:"blocked_words"`
+		StartedAt                                   string   `json:"started_at"`
+		CollectionName                              string   `json:"collectionName"`
 	}
 	if err := json.Unmarshal(res.body, &got); err != nil {
 		t.Fatal(err)
 	}
 	if got.CollectionName != c.Sessions || got.ID == w.s1.Id || got.Title != w.s1.GetString(c.SessionTitle) ||
 		got.Description != "Q3 all hands" || got.MaxParticipants != 50 || got.Owner != w.hostA.Id ||
+		len(got.BlockedWords) != 1 || got.BlockedWords[0] != "kotlin" ||
 		got.Status != string(c.SessionDraft) || got.StartedAt != "" {
 		t.Fatalf("copy = %+v", got)
 	}

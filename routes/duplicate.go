@@ -13,7 +13,8 @@ import (
 
 // duplicate serves POST /api/sessions/{id}/duplicate: a new draft session
 // of the same owner, with a new join code and copies of the activities as
-// drafts in the same order (type, title, config, notes); no participants
+// drafts in the same order (type, title, config, notes), the blocked
+// words with them; no participants
 // or answers. Hosts reuse their decks. Everything is saved through the
 // normal path in one transaction, so the hooks check the copy as they
 // would a new session built by hand, and a failure leaves nothing behind.
@@ -26,7 +27,7 @@ func (a *api) duplicate(e *core.RequestEvent) error {
 			return apierr.ServerFault(fmt.Errorf("find session %s: %w", source.Id, err))
 		}
 		copied = core.NewRecord(fresh.Collection())
-		for _, f := range []string{c.SessionTitle, c.SessionDescription, c.SessionOwner, c.SessionMaxParticipants} {
+		for _, f := range []string{c.SessionTitle, c.SessionDescription, c.SessionOwner, c.SessionMaxParticipants, c.SessionBlockedWords} {
 			copied.Set(f, fresh.Get(f))
 		}
 		if err := tx.Save(copied); err != nil {
