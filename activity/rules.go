@@ -40,14 +40,16 @@ type spec struct {
 	scored bool
 	// namedVotes: revealed results list who answered what.
 	namedVotes bool
+	// schemas describes the type's JSON for the API reference (doc.go).
+	schemas func() TypeSchemas
 }
 
 // registry lists the types, in the order Types returns them.
 var registry = []spec{
-	{typ: Poll, parse: func(raw []byte) (config, *Error) { return parsePoll(raw) }},
-	{typ: Poker, parse: func(raw []byte) (config, *Error) { return parsePoker(raw) }, resettable: true, namedVotes: true},
-	{typ: Quiz, parse: func(raw []byte) (config, *Error) { return parseQuiz(raw) }, final: true, scored: true},
-	{typ: Wordcloud, parse: func(raw []byte) (config, *Error) { return parseWordcloud(raw) }},
+	{typ: Poll, parse: func(raw []byte) (config, *Error) { return parsePoll(raw) }, schemas: pollSchemas},
+	{typ: Poker, parse: func(raw []byte) (config, *Error) { return parsePoker(raw) }, resettable: true, namedVotes: true, schemas: pokerSchemas},
+	{typ: Quiz, parse: func(raw []byte) (config, *Error) { return parseQuiz(raw) }, final: true, scored: true, schemas: quizSchemas},
+	{typ: Wordcloud, parse: func(raw []byte) (config, *Error) { return parseWordcloud(raw) }, schemas: wordcloudSchemas},
 }
 
 func specOf(t Type) *spec {

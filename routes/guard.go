@@ -4,10 +4,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"conflicto/apidoc"
 	c "conflicto/collections"
 )
 
@@ -93,3 +95,10 @@ func sessionOf(e *core.RequestEvent) *c.Session { return e.Get(sessionKey).(*c.S
 
 // activityOf is the activity requireActivityOwner found.
 func activityOf(e *core.RequestEvent) *c.Activity { return e.Get(activityKey).(*c.Activity) }
+
+// ownerErrors are the owner guard's refusals, for the API reference.
+var ownerErrors = []apidoc.Error{
+	{Status: http.StatusUnauthorized, When: "No token."},
+	{Status: http.StatusForbidden, When: "A caller who may view the session but not run it (a participant of the session)."},
+	{Status: http.StatusNotFound, When: "An unknown id, or a caller who may not see the session."},
+}
