@@ -114,7 +114,7 @@ func ruleWords(col *core.Collection, op string, rule *string) string {
 func collectionDescription(col *core.Collection) string {
 	kind := "Records"
 	if col.IsAuth() {
-		kind = "An auth collection: records that sign in"
+		kind = "Records (which sign in: an auth collection)"
 	}
 	return fmt.Sprintf("%s of the `%s` collection, served by PocketBase's record API under `/api/collections/%s/records`. "+
 		"The fields are in the `%s` schema; writes take `%sCreate` and `%sUpdate`.", kind, col.Name, col.Name, col.Name, col.Name, col.Name)

@@ -9,6 +9,7 @@
 package openapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -51,7 +52,14 @@ func Build(app core.App, version string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return json.MarshalIndent(d, "", "  ")
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // Markdown descriptions keep their < and >
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(d); err != nil {
+		return nil, fmt.Errorf("openapi: marshal: %w", err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 func build(app core.App, version string) (*document, error) {
@@ -76,6 +84,7 @@ func build(app core.App, version string) (*document, error) {
 			},
 		},
 	}
+	d.Tags = append(d.Tags, routeTags...)
 	schemas := sharedSchemas()
 	var public []*core.Collection
 	names := map[string]string{}
@@ -97,7 +106,6 @@ func build(app core.App, version string) (*document, error) {
 	d.addOp(http.MethodGet, server.ReadyPath, server.ReadyDoc, 0)
 	d.addOp(http.MethodGet, DocPath, docDoc, 0)
 	addRealtime(d)
-	d.Tags = append(d.Tags, routeTags...)
 	d.Components["schemas"] = schemas
 	return d, nil
 }
