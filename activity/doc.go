@@ -43,14 +43,15 @@ func withRequired(s apidoc.Schema, names ...string) apidoc.Schema {
 }
 
 // pick returns the object schema s with only the properties named, the
-// ones in required always present.
+// ones in required always present; the object is open, as the live
+// document puts these keys beside the activity's own.
 func pick(s apidoc.Schema, required []string, optional ...string) apidoc.Schema {
 	all := s["properties"].(apidoc.Props)
 	props := apidoc.Props{}
 	for _, name := range append(append([]string{}, required...), optional...) {
 		props[name] = all[name]
 	}
-	return apidoc.Object(props, required...)
+	return open(apidoc.Object(props, required...))
 }
 
 // withProp returns the object schema s with the property name replaced.

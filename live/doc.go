@@ -1,6 +1,8 @@
 package live
 
 import (
+	"maps"
+
 	"conflicto/activity"
 	"conflicto/apidoc"
 	c "conflicto/collections"
@@ -41,6 +43,15 @@ func DocumentSchema() apidoc.Schema {
 	props["leaderboard"] = apidoc.Nullable(apidoc.Array(apidoc.Ref("LeaderboardEntry"))).Doc("When the current activity is a revealed quiz, or the session is completed and a quiz was revealed: the top 10 over the revealed quizzes. Else null.")
 	props["version"] = props["version"].Doc("Grows with every change of the document (seeded from a microsecond clock, so across restarts too).")
 	return doc.Doc("The public live state of a session, safe for anyone holding the join code.")
+}
+
+// WithMeSchema is the live document as GET /api/live/{code} answers it: a
+// participant of the session also gets `me`.
+func WithMeSchema() apidoc.Schema {
+	doc := DocumentSchema()
+	props := maps.Clone(doc["properties"].(apidoc.Props))
+	props["me"] = MeSchema().Doc("Only for a participant of this session.")
+	return doc.With("properties", props)
 }
 
 // MeSchema is what GET /api/live/{code} adds for a participant of the

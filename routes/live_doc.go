@@ -23,9 +23,7 @@ var liveDoc = apidoc.Op{
 		"With the token of a participant of this session it gains `me`. `Cache-Control: no-store`.",
 	Responses: []apidoc.Response{{
 		Status: http.StatusOK, Description: "The live document.",
-		Schema: apidoc.AllOf(apidoc.Ref("LiveDocument"), apidoc.Object(apidoc.Props{
-			"me": live.MeSchema().Doc("Only for a participant of this session."),
-		}).With("additionalProperties", true)),
+		Schema: live.WithMeSchema(),
 	}},
 	Errors: liveErrors,
 }
