@@ -94,9 +94,12 @@ func size(n int64) string {
 	return strconv.FormatInt(n, 10) + " bytes"
 }
 
-// authWords says who may call, for the description.
+// authWords says who may call, for the description; "" for the record
+// routes, whose API rule says it.
 func authWords(a apidoc.Auth) string {
 	switch a {
+	case "":
+		return ""
 	case apidoc.Participant:
 		return "\n\n**Who:** a participant (their token from `POST /api/join`)."
 	case apidoc.Host:
