@@ -11,15 +11,15 @@ func TestOf(t *testing.T) {
 		N uint8 `json:"n"`
 	}
 	type sample struct {
-		Name    string            `json:"name" doc:"A name." schema:"minLength=1,pattern=^a"`
-		Score   *float64          `json:"score,omitempty"`
-		Tags    map[string]inner  `json:"tags"`
-		Skip    string            `json:"-"`
-		hidden  int               //nolint:unused // unexported fields are not encoded
-		Plain   bool              // no tag: named as the field
-		Any     any               `json:"any,omitzero"`
-		Texts   [2]string         `json:"texts"`
-		Nested  map[string]string `json:"nested" schema:"bad"`
+		Name   string            `json:"name" doc:"A name." schema:"minLength=1,pattern=^a"`
+		Score  *float64          `json:"score,omitempty"`
+		Tags   map[string]inner  `json:"tags"`
+		Skip   string            `json:"-"`
+		hidden int               //nolint:unused // unexported fields are not encoded
+		Plain  bool              // no tag: named as the field
+		Any    any               `json:"any,omitzero"`
+		Texts  [2]string         `json:"texts"`
+		Nested map[string]string `json:"nested" schema:"bad"`
 	}
 	_ = sample{}.hidden
 	got, _ := json.Marshal(Of(sample{}))
