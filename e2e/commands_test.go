@@ -3,8 +3,8 @@ package e2e
 import (
 	"encoding/json"
 	"io"
-	"net/http"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"

@@ -33,6 +33,7 @@ func addCollection(d *document, schemas map[string]apidoc.Schema, names map[stri
 		{Status: http.StatusBadRequest, Field: "<field>", Code: "validation_*", When: "PocketBase's field validation, and the collection's own codes (see docs/API.md)."},
 		{Status: http.StatusUnauthorized, When: "A token that no longer resolves (expired, or its participant kicked); a create that needs a token and got none."},
 		{Status: http.StatusUnsupportedMediaType, When: "A multipart body from anyone but a superuser."},
+		{Status: http.StatusTooManyRequests, When: "A rate limit: a participant's answers are limited per participant (`Retry-After`, `data.retry_after`); see docs/API.md."},
 	}
 	notFound := apidoc.Error{Status: http.StatusNotFound, When: "No such record, or not one the caller may see."}
 	d.addOp(http.MethodGet, records, apidoc.Op{
@@ -159,10 +160,13 @@ func addAuth(d *document, col *core.Collection) {
 			},
 		}, 0)
 	}
+	who := apidoc.Host
+	if name == c.Participants {
+		who = apidoc.Participant
+	}
 	d.addOp(http.MethodPost, "/api/collections/"+name+"/auth-refresh", apidoc.Op{
-		Summary: "Renew a token", Tag: name, Auth: apidoc.Host,
+		Summary: "Renew a token", Tag: name, Auth: who,
 		Description: "A new token for the caller, a record of `" + name + "`, from now. No body.",
-		NoBody:      false,
 		Responses:   []apidoc.Response{{Status: http.StatusOK, Description: "A new token.", Schema: authResp}},
 		Errors: []apidoc.Error{
 			{Status: http.StatusUnauthorized, When: "No token, or one that no longer resolves."},
