@@ -124,5 +124,6 @@ func ResultsSchema() apidoc.Schema {
 // Defaulted are the required fields the server fills in when a create
 // leaves them out (or blank), by collection.
 var Defaulted = map[string][]string{
-	Sessions: {SessionOwner},
+	Sessions:   {SessionOwner, SessionStatus},
+	Activities: {ActivityStatus},
 }

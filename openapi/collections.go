@@ -191,7 +191,7 @@ func recordSchema(names map[string]string, col *core.Collection) apidoc.Schema {
 		}
 		s := fieldSchema(names, col, f)
 		if f.GetHidden() {
-			s = s.Doc(describe(s) + " Hidden: present only where the server shows it (superusers, and what the collection's description says).")
+			s = s.Doc(strings.TrimSpace(describe(s) + " Hidden: present only where the server shows it (superusers, and what the collection's description says)."))
 		} else if !(col.IsAuth() && name == core.FieldNameEmail) {
 			required = append(required, name)
 		}
