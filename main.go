@@ -16,6 +16,7 @@ import (
 	"conflicto/config"
 	"conflicto/logging"
 	_ "conflicto/migrations"
+	"conflicto/openapi"
 	"conflicto/wire"
 )
 
@@ -56,5 +57,6 @@ func main() {
 		os.Exit(1)
 	}
 	wire.App(app, cfg, logger, public)
-	os.Exit(commands.Run(app, cfg, logger, os.Args[1:]))
+	printAPI := commands.NewOpenAPI(func() ([]byte, error) { return openapi.Print(app, cfg, commands.Version) })
+	os.Exit(commands.Run(app, cfg, logger, os.Args[1:], printAPI))
 }

@@ -15,12 +15,12 @@ func defaultDeck() []string {
 
 // pokerConfig is the canonical config of a poker round.
 type pokerConfig struct {
-	Deck []string `json:"deck"`
+	Deck []string `json:"deck" doc:"2 to 20 distinct non-empty cards of at most 8 characters. Default [\"0\",\"1\",\"2\",\"3\",\"5\",\"8\",\"13\",\"21\",\"?\",\"☕\"]." schema:"minItems=2,maxItems=20"`
 }
 
 // pokerValue is the canonical answer to a poker round.
 type pokerValue struct {
-	Card string `json:"card"`
+	Card string `json:"card" doc:"Exactly one card of the deck."`
 }
 
 func parsePoker(raw []byte) (*pokerConfig, *Error) {
@@ -157,8 +157,8 @@ func (d distribution) MarshalJSON() ([]byte, error) {
 
 // pokerVote is one named vote of a revealed round.
 type pokerVote struct {
-	Nickname string `json:"nickname"`
-	Card     string `json:"card"`
+	Nickname string `json:"nickname" doc:"Who voted."`
+	Card     string `json:"card" doc:"Their card."`
 }
 
 // pokerVotes reads the card of each named answer; one that does not

@@ -7,15 +7,15 @@ const maxOptionLen = 200
 
 // pollConfig is the canonical config of a poll; field order is the JSON order.
 type pollConfig struct {
-	Options     []string `json:"options"`
-	Multiple    bool     `json:"multiple"`
-	MaxChoices  int      `json:"max_choices"`
-	LiveResults bool     `json:"live_results"`
+	Options     []string `json:"options" doc:"2 to 10 distinct non-empty texts of at most 200 characters, stored trimmed." schema:"minItems=2,maxItems=10"`
+	Multiple    bool     `json:"multiple" doc:"Whether several options may be chosen. Default false."`
+	MaxChoices  int      `json:"max_choices" doc:"How many options an answer may choose: 1 to the number of options; default 1, or every option when multiple; must be 1 when not multiple." schema:"minimum=1,maximum=10"`
+	LiveResults bool     `json:"live_results" doc:"Whether the results are public while the poll runs (before the reveal). Default true."`
 }
 
 // pollValue is the canonical answer to a poll.
 type pollValue struct {
-	Choices []int `json:"choices"`
+	Choices []int `json:"choices" doc:"1 to max_choices distinct option indexes (0-based), stored sorted." schema:"minItems=1,maxItems=10"`
 }
 
 func parsePoll(raw []byte) (*pollConfig, *Error) {

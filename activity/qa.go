@@ -33,10 +33,10 @@ const (
 
 // qaConfig is the canonical config of a Q&A.
 type qaConfig struct {
-	Moderated    bool `json:"moderated"`
-	MaxLength    int  `json:"max_length"`
-	Anonymous    bool `json:"anonymous"`
-	MaxQuestions int  `json:"max_questions"`
+	Moderated    bool `json:"moderated" doc:"true: new questions wait for the host's approval (pending); false: they are visible at once. Default false."`
+	MaxLength    int  `json:"max_length" doc:"Characters per question, 20 to 500. Default 280." schema:"minimum=20,maximum=500"`
+	Anonymous    bool `json:"anonymous" doc:"true: the author is shown to no one but the host. Default false."`
+	MaxQuestions int  `json:"max_questions" doc:"Questions per participant in this Q&A, 1 to 50. Default 5." schema:"minimum=1,maximum=50"`
 }
 
 // Question is one stored question as the results read it: Nickname is its
@@ -55,11 +55,11 @@ type Question struct {
 type publicQuestion struct {
 	ID      string  `json:"id"`
 	Text    string  `json:"text"`
-	Status  string  `json:"status"`
+	Status  string  `json:"status" doc:"visible or answered."`
 	Pinned  bool    `json:"pinned"`
 	Votes   int     `json:"votes"`
 	Created string  `json:"created"`
-	Author  *string `json:"author"`
+	Author  *string `json:"author" doc:"The author's nickname; null in an anonymous Q&A."`
 }
 
 func parseQA(raw []byte) (*qaConfig, *Error) {

@@ -14,15 +14,15 @@ const (
 
 // quizConfig is the canonical config of a quiz question.
 type quizConfig struct {
-	Options    []string `json:"options"`
-	Correct    []int    `json:"correct"`
-	TimeLimitS int      `json:"time_limit_s"`
-	Points     int      `json:"points"`
+	Options    []string `json:"options" doc:"2 to 6 distinct non-empty texts of at most 200 characters, stored trimmed." schema:"minItems=2,maxItems=6"`
+	Correct    []int    `json:"correct" doc:"The right option: an index (0-based) or a non-empty list of distinct indexes; stored as a sorted list. Never public before the reveal."`
+	TimeLimitS int      `json:"time_limit_s" doc:"Seconds to answer, 5 to 600. Default 30." schema:"minimum=5,maximum=600"`
+	Points     int      `json:"points" doc:"Points for a right answer given at once (half of them at the deadline), 1 to 10000. Default 1000." schema:"minimum=1,maximum=10000"`
 }
 
 // quizValue is the canonical answer to a quiz question.
 type quizValue struct {
-	Choice int `json:"choice"`
+	Choice int `json:"choice" doc:"The chosen option's index (0-based). Final once sent." schema:"minimum=0"`
 }
 
 func parseQuiz(raw []byte) (*quizConfig, *Error) {

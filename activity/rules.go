@@ -48,15 +48,17 @@ type spec struct {
 	scored bool
 	// namedVotes: revealed results list who answered what.
 	namedVotes bool
+	// schemas describes the type's JSON for the API reference (doc.go).
+	schemas func() TypeSchemas
 }
 
 // registry lists the types, in the order Types returns them.
 var registry = []spec{
-	{typ: Poll, parse: func(raw []byte) (config, *Error) { return parsePoll(raw) }},
-	{typ: Poker, parse: func(raw []byte) (config, *Error) { return parsePoker(raw) }, resettable: true, namedVotes: true},
-	{typ: Quiz, parse: func(raw []byte) (config, *Error) { return parseQuiz(raw) }, final: true, scored: true},
-	{typ: Wordcloud, parse: func(raw []byte) (config, *Error) { return parseWordcloud(raw) }},
-	{typ: QA, parse: func(raw []byte) (config, *Error) { return parseQA(raw) }},
+	{typ: Poll, parse: func(raw []byte) (config, *Error) { return parsePoll(raw) }, schemas: pollSchemas},
+	{typ: Poker, parse: func(raw []byte) (config, *Error) { return parsePoker(raw) }, resettable: true, namedVotes: true, schemas: pokerSchemas},
+	{typ: Quiz, parse: func(raw []byte) (config, *Error) { return parseQuiz(raw) }, final: true, scored: true, schemas: quizSchemas},
+	{typ: Wordcloud, parse: func(raw []byte) (config, *Error) { return parseWordcloud(raw) }, schemas: wordcloudSchemas},
+	{typ: QA, parse: func(raw []byte) (config, *Error) { return parseQA(raw) }, schemas: qaSchemas},
 }
 
 func specOf(t Type) *spec {

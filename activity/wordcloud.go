@@ -19,11 +19,11 @@ const maxCloudWords = 100
 
 // wordcloudConfig is the canonical config of a word cloud.
 type wordcloudConfig struct {
-	MaxWords  int `json:"max_words"`
-	MaxLength int `json:"max_length"`
+	MaxWords  int `json:"max_words" doc:"Words per answer, 1 to 10. Default 3." schema:"minimum=1,maximum=10"`
+	MaxLength int `json:"max_length" doc:"Characters per word, 3 to 40. Default 25." schema:"minimum=3,maximum=40"`
 	// Blocklist holds the words as normalised (not case-folded), so the host
 	// sees them as typed; matching compares blockForms on both sides.
-	Blocklist []string `json:"blocklist"`
+	Blocklist []string `json:"blocklist" doc:"Distinct non-empty words no answer may contain (stored normalised; matched on the nickname collision key). Default []. Never public."`
 	// blocked is the blocklist compiled for matching, built once when the
 	// config is parsed (see package wordfilter for how words match).
 	blocked *wordfilter.List
@@ -31,13 +31,13 @@ type wordcloudConfig struct {
 
 // wordcloudValue is the canonical answer to a word cloud: folded, sorted words.
 type wordcloudValue struct {
-	Words []string `json:"words"`
+	Words []string `json:"words" doc:"1 to max_words words, stored normalised, case-folded and sorted." schema:"minItems=1,maxItems=10"`
 }
 
 // wordCount is one line of word-cloud results.
 type wordCount struct {
-	Text  string `json:"text"`
-	Count int    `json:"count"`
+	Text  string `json:"text" doc:"The word, case-folded."`
+	Count int    `json:"count" doc:"How many answers hold it."`
 }
 
 // normalizeWord applies the nickname normalisation (NFKC, no format

@@ -95,10 +95,10 @@ func (act *Activity) ResultsPublic(rules *activity.Rules) bool {
 
 // LeaderboardEntry is one participant's standing over a session's quizzes.
 type LeaderboardEntry struct {
-	Participant string `db:"participant" json:"participant"`
+	Participant string `db:"participant" json:"participant" doc:"The participant's id."`
 	Nickname    string `db:"nickname" json:"nickname"`
-	Score       int    `db:"score" json:"score"`
-	Correct     int    `db:"correct" json:"correct"`
+	Score       int    `db:"score" json:"score" doc:"The sum of their quiz scores."`
+	Correct     int    `db:"correct" json:"correct" doc:"Their quiz answers with a score above 0."`
 }
 
 // scoredTypes is the SQL list of the activity types whose answers carry a

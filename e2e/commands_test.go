@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"encoding/json"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -115,5 +117,36 @@ func TestVersionIsStamped(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "version "+buildVersion) {
 		t.Fatalf("--version printed %q, want %s", out, buildVersion)
+	}
+}
+
+// TestOpenAPIPrintsTheServedDocument: `conflicto openapi` prints, without
+// serving, the document serve publishes at /api/docs/openapi.json.
+func TestOpenAPIPrintsTheServedDocument(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the real binary")
+	}
+	bin, err := binary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	printed, err := exec.Command(bin, "openapi", "--dir", dir).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct{ OpenAPI string }
+	if err := json.Unmarshal(printed, &doc); err != nil || doc.OpenAPI != "3.1.0" {
+		t.Fatalf("printed %.200q (%v), want an OpenAPI 3.1 document", printed, err)
+	}
+	s := startServer(t, dir)
+	res, err := http.Get(s.url + "/api/docs/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	served, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK || strings.TrimSpace(string(printed)) != string(served) {
+		t.Fatalf("served %d, a document that differs from the printed one", res.StatusCode)
 	}
 }

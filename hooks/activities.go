@@ -216,7 +216,7 @@ func onActivityCreateRequest(e *core.RecordRequestEvent) error {
 	if err != nil {
 		return err
 	}
-	for _, field := range []string{c.ActivityStartedAt, c.ActivityEndedAt} {
+	for _, field := range c.ServerSet[c.Activities] {
 		if v := info.Body[field]; v != nil && v != "" {
 			return apierr.BadRequest(field, "read_only", fmt.Sprintf("The %s field is set by the server.", field))
 		}
@@ -231,7 +231,7 @@ func onActivityUpdateRequest(e *core.RecordRequestEvent) error {
 	if e.Record.GetInt(c.ActivityPosition) != old.GetInt(c.ActivityPosition) {
 		return apierr.BadRequest(c.ActivityPosition, "use_reorder", "Change the order with POST /api/sessions/{id}/reorder.")
 	}
-	for _, field := range []string{c.ActivityStartedAt, c.ActivityEndedAt} {
+	for _, field := range c.ServerSet[c.Activities] {
 		if !e.Record.GetDateTime(field).Equal(old.GetDateTime(field)) {
 			return apierr.BadRequest(field, "read_only", fmt.Sprintf("The %s field is set by the server.", field))
 		}

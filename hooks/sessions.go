@@ -118,7 +118,7 @@ func onSessionDelete(e *core.RecordEvent) error {
 }
 
 // sessionServerFields are set by the server only; a client may not send them.
-var sessionServerFields = []string{c.SessionCode, c.SessionStartedAt, c.SessionEndedAt}
+var sessionServerFields = c.ServerSet[c.Sessions]
 
 func onSessionCreateRequest(e *core.RecordRequestEvent) error {
 	info, err := e.RequestInfo()

@@ -4,10 +4,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"conflicto/apidoc"
 	c "conflicto/collections"
 )
 
@@ -123,4 +125,11 @@ func activityOf(e *core.RequestEvent) *c.Activity { return e.Get(activityKey).(*
 // participantOf is the participant requireParticipantOwner found.
 func participantOf(e *core.RequestEvent) *c.Participant {
 	return e.Get(participantKey).(*c.Participant)
+}
+
+// ownerErrors are the owner guard's refusals, for the API reference.
+var ownerErrors = []apidoc.Error{
+	{Status: http.StatusUnauthorized, When: "No token."},
+	{Status: http.StatusForbidden, When: "A caller who may view the session but not run it (a participant of the session)."},
+	{Status: http.StatusNotFound, When: "An unknown id, or a caller who may not see the session."},
 }

@@ -11,17 +11,21 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"conflicto/apidoc"
 	c "conflicto/collections"
 	"conflicto/config"
 	"conflicto/live"
 	"conflicto/presence"
 )
 
-// route is one custom route. Guards run in order before the handler.
+// route is one custom route. Guards run in order before the handler. doc
+// is its API reference (beside the handler, in *_doc.go): a route without
+// one fails the reference's tests.
 type route struct {
 	method, path string
 	guards       []*hook.Handler[*core.RequestEvent]
 	handle       func(*core.RequestEvent) error
+	doc          apidoc.Op
 }
 
 // api is what the handlers share.
@@ -56,19 +60,19 @@ func (a *api) table() []route {
 	activityOwner := guards(apis.RequireAuth(), requireActivityOwner())
 	participantOwner := guards(apis.RequireAuth(), requireParticipantOwner())
 	return []route{
-		{http.MethodPost, "/api/join", anyone, a.join},
-		{http.MethodGet, "/api/join/check", anyone, a.joinCheck},
-		{http.MethodPost, "/api/participants/heartbeat", participant, a.heartbeat},
-		{http.MethodPost, "/api/participants/{id}/ban", participantOwner, a.ban},
-		{http.MethodPost, "/api/sessions/{id}/advance", sessionOwner, a.advance},
-		{http.MethodPost, "/api/sessions/{id}/reorder", sessionOwner, a.reorder},
-		{http.MethodPost, "/api/sessions/{id}/duplicate", sessionOwner, a.duplicate},
-		{http.MethodGet, "/api/sessions/{id}/leaderboard", sessionOwner, a.leaderboard},
-		{http.MethodGet, "/api/sessions/{id}/export", sessionOwner, a.export},
-		{http.MethodGet, "/api/activities/{id}/results", anyone, a.results},
-		{http.MethodPost, "/api/activities/{id}/reset", activityOwner, a.reset},
-		{http.MethodGet, "/api/live/{code}", anyone, a.live},
-		{http.MethodGet, "/api/live/{code}/qr.svg", anyone, a.qr},
+		{http.MethodPost, "/api/join", anyone, a.join, joinDoc},
+		{http.MethodGet, "/api/join/check", anyone, a.joinCheck, joinCheckDoc},
+		{http.MethodPost, "/api/participants/heartbeat", participant, a.heartbeat, heartbeatDoc},
+		{http.MethodPost, "/api/participants/{id}/ban", participantOwner, a.ban, banDoc},
+		{http.MethodPost, "/api/sessions/{id}/advance", sessionOwner, a.advance, advanceDoc},
+		{http.MethodPost, "/api/sessions/{id}/reorder", sessionOwner, a.reorder, reorderDoc},
+		{http.MethodPost, "/api/sessions/{id}/duplicate", sessionOwner, a.duplicate, duplicateDoc},
+		{http.MethodGet, "/api/sessions/{id}/leaderboard", sessionOwner, a.leaderboard, leaderboardDoc},
+		{http.MethodGet, "/api/sessions/{id}/export", sessionOwner, a.export, exportDoc},
+		{http.MethodGet, "/api/activities/{id}/results", anyone, a.results, resultsDoc},
+		{http.MethodPost, "/api/activities/{id}/reset", activityOwner, a.reset, resetDoc},
+		{http.MethodGet, "/api/live/{code}", anyone, a.live, liveDoc},
+		{http.MethodGet, "/api/live/{code}/qr.svg", anyone, a.qr, qrDoc},
 	}
 }
 
@@ -113,6 +117,23 @@ func (r route) bodyLimit() int64 {
 		return noBodyLimit
 	}
 	return defaultBodyLimit
+}
+
+// Doc is one custom route's API reference.
+type Doc struct {
+	Method, Path string
+	Op           apidoc.Op
+	// BodyLimit is the largest body the route accepts (413 beyond).
+	BodyLimit int64
+}
+
+// Docs lists the API reference of every route of the table, in its order.
+func Docs() []Doc {
+	var out []Doc
+	for _, r := range (&api{}).table() {
+		out = append(out, Doc{Method: r.method, Path: r.path, Op: r.doc, BodyLimit: r.bodyLimit()})
+	}
+	return out
 }
 
 func guards(list ...*hook.Handler[*core.RequestEvent]) []*hook.Handler[*core.RequestEvent] {

@@ -21,6 +21,7 @@ packages=(
 	"pocketbase 0.28.1 adfee104149ca80a679fbe351ecf692d357a6b3e2ac885597a7e1a536de043cc"
 	"preact 11.2.0 3c4456766bd32b6b534d52bf4e9c2a29b33e7eedf6e96ed479300ba1a7888ebf"
 	"htm 3.1.1 2425b9bee11409177bcabc7f32e319926fc6690c1701c0b257c88bdff2d5ba90"
+	"swagger-ui-dist 5.35.0 1b8e891893404ea4c3558b6a87e2a3e494e7eedba41168c2ece5800a391a6ea6"
 )
 
 # package path-in-tarball installed-as sha256
@@ -32,6 +33,10 @@ files=(
 	"preact package/LICENSE preact/LICENSE 1fe6958409c8c257a70c587a18b6f7f412b179b456630790d30b2ec9a8e4b7d4"
 	"htm package/dist/htm.mjs htm/htm.mjs ab33dd3f38059b9be4d5f5350128eefb2356639c4e0bbe9d9e8b3ba75847e9e4"
 	"htm package/LICENSE htm/LICENSE 740725f7252e750af735d0028cc534970772f513331e9f68150fede8fb3ce00f"
+	"swagger-ui-dist package/swagger-ui-bundle.js swagger-ui/swagger-ui-bundle.js e6a898692f2d768e807c3ba4626068a69a2c5dd960dd6c76f3e4d3a3de180af2"
+	"swagger-ui-dist package/swagger-ui.css swagger-ui/swagger-ui.css 5ed08757e53da3e026d6cbecc61fe5d43585c9560b302d534ad56692519a273d"
+	"swagger-ui-dist package/LICENSE swagger-ui/LICENSE cfc7749b96f63bd31c3c42b5c471bf756814053e847c10f3eb003417bc523d30"
+	"swagger-ui-dist package/NOTICE swagger-ui/NOTICE 0d20d1adef18aee3f40dd258172155521ce702ac445cb5f7b7d60ed32dad2fb2"
 )
 
 fail() { printf 'vendor: %s\n' "$*" >&2; exit 1; }

@@ -9,10 +9,12 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"conflicto/commands"
 	"conflicto/config"
 	"conflicto/hooks"
 	"conflicto/live"
 	"conflicto/memo"
+	"conflicto/openapi"
 	"conflicto/presence"
 	"conflicto/routes"
 	"conflicto/server"
@@ -28,4 +30,5 @@ func App(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS) {
 	hooks.Register(app, cfg, p)
 	hub := live.Register(app, cfg)
 	routes.Register(app, cfg, p, hub)
+	openapi.Register(app, commands.Version)
 }
