@@ -12,6 +12,7 @@ import (
 	"conflicto/config"
 	"conflicto/hooks"
 	"conflicto/live"
+	"conflicto/metrics"
 	"conflicto/presence"
 	"conflicto/routes"
 	"conflicto/server"
@@ -21,9 +22,15 @@ import (
 // app. logger receives the process logs (stdout); public holds the static
 // files served at / (nil in tests that need none).
 func App(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS) {
+	m := metrics.Register(app, cfg.MetricsToken)
 	server.Register(app, cfg, logger, public)
 	p := presence.New(app, presence.FlushInterval)
+	p.OnFlush(m.ObservePresenceFlush)
 	hooks.Register(app, cfg, p)
 	hub := live.Register(app, cfg)
+	m.SetLive(func() metrics.LiveStats {
+		s := hub.Stats()
+		return metrics.LiveStats{Changes: s.Changes, Coalesced: s.Coalesced, Broadcasts: s.Broadcasts, Sent: s.Sent}
+	})
 	routes.Register(app, cfg, p, hub)
 }
