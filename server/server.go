@@ -32,6 +32,7 @@ func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS
 	registerAuth(app, cfg, logger)
 	registerSettings(app, cfg, logger)
 	registerRateLimits(app, cfg)
+	registerBackups(app, cfg, logger)
 	registerParticipantWrites(app, cfg)
 	registerParticipantTokens(app, cfg)
 	registerStatic(app, public)
