@@ -87,7 +87,7 @@ func run(ctx, checkCtx context.Context, o *Options, env *Env) (*Report, error) {
 		rep.Commit = o.Commit
 	}
 	hc := newHTTPClient(max(o.C, o.ConnectC))
-	if o.Scenario == "event" {
+	if o.Scenario == "event" || o.Scenario == "soak" {
 		hc = newHTTPClient(256) // phones act on their own, not C at a time
 	}
 	sse := newSSEClient()
@@ -112,11 +112,11 @@ func run(ctx, checkCtx context.Context, o *Options, env *Env) (*Report, error) {
 			rep.Runs = append(rep.Runs, joinOrVote(ctx, checkCtx, t, o))
 		case "fanout":
 			rep.Runs = append(rep.Runs, runFanoutConflicto(ctx, checkCtx, api, sse, o, env.ConflictoPID))
-		case "event":
+		case "event", "soak":
 			rep.Runs = append(rep.Runs, runEvent(ctx, checkCtx, api, sse, o, env.ConflictoPID))
 		}
 	}
-	if env.PlainURL != "" && o.Scenario != "event" {
+	if env.PlainURL != "" && o.Scenario != "event" && o.Scenario != "soak" {
 		api := &API{Base: env.PlainURL, HC: hc}
 		switch o.Scenario {
 		case "join", "vote":

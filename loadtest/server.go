@@ -84,6 +84,9 @@ func StartServer(ctx context.Context, name, bin, dir string, o *Options) (*Serve
 		"CONFLICTO_SUPERUSER_EMAIL="+o.SuEmail,
 		"CONFLICTO_SUPERUSER_PASSWORD="+o.SuPassword,
 	)
+	if o.MetricsToken != "" {
+		cmd.Env = append(cmd.Env, "CONFLICTO_METRICS_TOKEN="+o.MetricsToken)
+	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
