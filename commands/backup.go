@@ -26,8 +26,10 @@ var backupName = regexp.MustCompile(`^[a-z0-9_-]+\.zip$`)
 
 // restoreExclude are the data folder's entries a restore leaves in place,
 // as PocketBase's own restore does: the local backups, its temporary
-// files, the certificate cache.
-var restoreExclude = []string{core.LocalBackupsDirName, core.LocalTempDirName, core.LocalAutocertCacheDirName, "lost+found"}
+// files, the certificate cache; and the folder PocketBase watches for
+// other processes' changes (a backup has none, and moving it would wake
+// the watcher of the app being closed).
+var restoreExclude = []string{core.LocalBackupsDirName, core.LocalTempDirName, core.LocalAutocertCacheDirName, core.LocalNotifyDirName, "lost+found"}
 
 // NewBackup returns the backup command: PocketBase's own backup (a
 // consistent copy of the databases taken while the server runs, and the

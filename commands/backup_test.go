@@ -6,17 +6,21 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
 	c "conflicto/collections"
 	"conflicto/commands"
 	"conflicto/config"
+	"conflicto/server"
 )
 
 // run executes cmd with args and returns stdout and the error.
@@ -210,5 +214,47 @@ func TestBackupAndRestoreRefusals(t *testing.T) {
 	}
 	if saved, _ := filepath.Glob(filepath.Join(app.DataDir(), core.LocalBackupsDirName, "pre_restore_*")); len(saved) != 0 {
 		t.Fatalf("a refused restore saved %v", saved)
+	}
+}
+
+// With the backups in an S3 bucket, backup uploads there and restore
+// downloads by name.
+func TestBackupAndRestoreThroughS3(t *testing.T) {
+	backend := s3mem.New()
+	if err := backend.CreateBucket("conflicto-backups"); err != nil {
+		t.Fatal(err)
+	}
+	s3 := httptest.NewServer(gofakes3.New(backend).Server())
+	defer s3.Close()
+	store := config.Backup{Managed: true, Keep: 3, S3: config.BackupS3{
+		Bucket: "conflicto-backups", Region: "us-east-1", Endpoint: s3.URL,
+		AccessKey: "key", Secret: "secret", ForcePathStyle: true,
+	}}
+
+	app := hostsApp(t)
+	if _, err := hosts(app, "", "list"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := server.SyncBackups(app, store); err != nil {
+		t.Fatal(err)
+	}
+	addHostRecord(t, app, "kept@example.com")
+	out, err := run(commands.NewBackup(app), "nightly.zip")
+	if err != nil || !strings.Contains(out, "written to S3 bucket conflicto-backups") {
+		t.Fatalf("backup: %q, %v", out, err)
+	}
+	addHostRecord(t, app, "after@example.com")
+
+	if _, err := run(commands.NewRestore(app, nowhere(t)), "nightly.zip"); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Bootstrap(); err != nil {
+		t.Fatal(err)
+	}
+	if got := hostEmails(t, app); len(got) != 1 || got[0] != "kept@example.com" {
+		t.Fatalf("hosts after the restore = %v", got)
+	}
+	if _, err := backend.HeadObject("conflicto-backups", "nightly.zip"); err != nil {
+		t.Fatalf("the backup is not in the bucket: %v", err)
 	}
 }
