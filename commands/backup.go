@@ -52,7 +52,7 @@ func NewBackup(app core.App) *cobra.Command {
 				}
 			}
 			start := time.Now()
-			if err := app.CreateBackup(cmdContext(cmd), name); err != nil {
+			if err := app.CreateBackup(cmd.Context(), name); err != nil {
 				return fmt.Errorf("backup %s: %w", name, err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Backup %s written to %s in %s.\n", name, backupStore(app), time.Since(start).Round(time.Millisecond))
@@ -77,7 +77,7 @@ func NewRestore(app core.App, cfg config.Config) *cobra.Command {
 		Args:         cobra.ExactArgs(1),
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmdContext(cmd)
+			ctx := cmd.Context() // cobra's Execute sets one
 			if !force {
 				probe, cancel := context.WithTimeout(ctx, time.Second)
 				err := Check(probe, LocalURL(cfg.HTTP))
@@ -163,14 +163,10 @@ func fetchBackup(ctx context.Context, app core.App, file, dir string) (string, f
 		return "", nil, err
 	}
 	cleanup := func() { os.Remove(tmp.Name()) }
-	if _, err := io.Copy(tmp, r); err != nil {
-		tmp.Close()
+	_, err = io.Copy(tmp, r)
+	if err = errors.Join(err, tmp.Close()); err != nil {
 		cleanup()
 		return "", nil, fmt.Errorf("download %s: %w", file, err)
-	}
-	if err := tmp.Close(); err != nil {
-		cleanup()
-		return "", nil, err
 	}
 	return tmp.Name(), cleanup, nil
 }
@@ -201,11 +197,4 @@ func backupStore(app core.App) string {
 		return "S3 bucket " + s3.Bucket
 	}
 	return filepath.Join(app.DataDir(), core.LocalBackupsDirName)
-}
-
-func cmdContext(cmd *cobra.Command) context.Context {
-	if ctx := cmd.Context(); ctx != nil {
-		return ctx
-	}
-	return context.Background()
 }

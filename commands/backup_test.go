@@ -258,3 +258,84 @@ func TestBackupAndRestoreThroughS3(t *testing.T) {
 		t.Fatalf("the backup is not in the bucket: %v", err)
 	}
 }
+
+// What stands in the way is reported, and nothing is changed: a backups
+// store that cannot be reached, a data folder whose temporary folder or
+// local backups folder cannot be made.
+func TestBackupAndRestoreFailures(t *testing.T) {
+	app := hostsApp(t)
+	if _, err := hosts(app, "", "list"); err != nil {
+		t.Fatal(err)
+	}
+	addHostRecord(t, app, "ada@example.com")
+	if _, err := run(commands.NewBackup(app), "good.zip"); err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(t.TempDir(), "good.zip")
+	data, err := os.ReadFile(filepath.Join(app.DataDir(), core.LocalBackupsDirName, "good.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(good, data, 0o600)
+
+	// An S3 endpoint where nothing listens.
+	if _, err := server.SyncBackups(app, config.Backup{Managed: true, Keep: 3, S3: config.BackupS3{
+		Bucket: "b", Region: "us-east-1", Endpoint: "http://" + nowhere(t).HTTP, AccessKey: "k", Secret: "s", ForcePathStyle: true,
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run(commands.NewBackup(app), "unreachable.zip"); err == nil || !strings.Contains(err.Error(), "backup unreachable.zip") {
+		t.Fatalf("backup to an unreachable store: %v", err)
+	}
+	if _, err := run(commands.NewRestore(app, nowhere(t)), good); err == nil || !strings.Contains(err.Error(), "nothing was changed") {
+		t.Fatalf("restore without a store for the current data: %v", err)
+	}
+	if _, err := server.SyncBackups(app, config.Backup{Managed: true, Keep: 3}); err != nil {
+		t.Fatal(err)
+	}
+
+	// The temporary folder is a file.
+	temp := filepath.Join(app.DataDir(), core.LocalTempDirName)
+	os.RemoveAll(temp)
+	os.WriteFile(temp, []byte("x"), 0o600)
+	if _, err := run(commands.NewRestore(app, nowhere(t)), good); err == nil {
+		t.Fatal("restore with no room for its temporary files: no error")
+	}
+	os.Remove(temp)
+
+	// The local backups folder is a file.
+	local := filepath.Join(app.DataDir(), core.LocalBackupsDirName)
+	os.RemoveAll(local)
+	os.WriteFile(local, []byte("x"), 0o600)
+	if _, err := run(commands.NewRestore(app, nowhere(t)), "good.zip"); err == nil || !strings.Contains(err.Error(), "open the backups store") {
+		t.Fatalf("restore by name without a backups store: %v", err)
+	}
+	if got := hostEmails(t, app); len(got) != 1 {
+		t.Fatalf("hosts = %v", got)
+	}
+}
+
+// A restore with --force goes ahead though something answers at
+// CONFLICTO_HTTP (a server of another data folder).
+func TestRestoreForce(t *testing.T) {
+	app := hostsApp(t)
+	if _, err := hosts(app, "", "list"); err != nil {
+		t.Fatal(err)
+	}
+	addHostRecord(t, app, "ada@example.com")
+	if _, err := run(commands.NewBackup(app), "forced.zip"); err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(200) })}
+	go srv.Serve(l)
+	defer srv.Close()
+	other := config.Default()
+	other.HTTP = l.Addr().String()
+	if _, err := run(commands.NewRestore(app, other), "forced.zip", "--force"); err != nil {
+		t.Fatal(err)
+	}
+}
