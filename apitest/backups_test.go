@@ -38,7 +38,7 @@ func TestBackupSettingsFromTheEnvironment(t *testing.T) {
 	if err := app.Bootstrap(); err != nil {
 		t.Fatal(err)
 	}
-	defer app.ResetBootstrapState()
+	defer app.ClearBootstrap()
 
 	b := app.Settings().Backups
 	if b.Cron != "0 */6 * * *" || b.CronMaxKeep != 5 || !b.S3.Enabled || b.S3.Bucket != "conflicto-backups" || b.S3.Endpoint != s3.URL || !b.S3.ForcePathStyle {

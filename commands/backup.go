@@ -120,7 +120,7 @@ func restore(ctx context.Context, app core.App, file string, out io.Writer) erro
 	}
 
 	// Close the databases, then swap the folders' contents.
-	if err := app.ResetBootstrapState(); err != nil {
+	if err := app.ClearBootstrap(); err != nil {
 		return fmt.Errorf("close the databases: %w", err)
 	}
 	old := filepath.Join(tempDir, "conflicto_replaced_"+security.PseudorandomString(8))
