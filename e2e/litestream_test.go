@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -22,8 +23,13 @@ const LitestreamModule = "github.com/benbjohnson/litestream/cmd/litestream@v0.5.
 // litestreamDir holds the Litestream binary once built.
 var litestreamDir string
 
-// litestream builds Litestream once per test run from the module proxy.
+// litestream is the Litestream binary: $LITESTREAM_BIN when set (.ci/run
+// builds it before the tests, outside their time limit), else built once
+// per test run from the module proxy.
 var litestream = sync.OnceValues(func() (string, error) {
+	if bin := os.Getenv("LITESTREAM_BIN"); bin != "" {
+		return bin, nil
+	}
 	dir, err := os.MkdirTemp("", "conflicto-litestream-")
 	if err != nil {
 		return "", err
@@ -145,4 +151,21 @@ func TestLitestreamRestoresEveryAcknowledgedAnswer(t *testing.T) {
 		t.Fatalf("exit code after SIGTERM = %d\n%s", code, srv2.logs)
 	}
 	checkInvariants(t, restored)
+}
+
+// The compose profile's image and .ci/run build the release this test ran.
+func TestLitestreamVersionIsOneEverywhere(t *testing.T) {
+	_, version, _ := strings.Cut(LitestreamModule, "@")
+	for file, want := range map[string]string{
+		"../deploy/litestream/Dockerfile": "LITESTREAM_VERSION=" + version,
+		"../.ci/run":                      LitestreamModule,
+	} {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), want) {
+			t.Errorf("%s does not build %s", file, want)
+		}
+	}
 }
