@@ -190,3 +190,12 @@ func TestLocalURL(t *testing.T) {
 		}
 	}
 }
+
+func TestLocalURLAndCheckOfOddAddresses(t *testing.T) {
+	if got := commands.LocalURL("not-an-address"); got != "http://not-an-address" {
+		t.Fatalf("LocalURL = %q", got)
+	}
+	if err := commands.Check(context.Background(), "ftp://example.com"); err == nil || !strings.Contains(err.Error(), "is not an http(s) URL") {
+		t.Fatalf("Check of ftp: %v", err)
+	}
+}

@@ -144,3 +144,28 @@ func checkLogin(t testing.TB, app core.App, email, password string) {
 		t.Fatalf("%s is not verified", email)
 	}
 }
+
+// A database that lost the users table: every hosts command says so
+// instead of succeeding.
+func TestHostsReportDatabaseFaults(t *testing.T) {
+	app := hostsApp(t)
+	if _, err := hosts(app, "", "list"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.DB().NewQuery("ALTER TABLE " + c.Users + " RENAME TO users_gone").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []struct {
+		stdin   string
+		args    []string
+		wantErr string
+	}{
+		{"", []string{"list"}, "list hosts"},
+		{"a-long-password\n", []string{"add", "ada@example.com", "--password-stdin"}, "look the host up"},
+		{"", []string{"remove", "ada@example.com"}, "look the host up"},
+	} {
+		if _, err := hosts(app, s.stdin, s.args...); err == nil || !strings.Contains(err.Error(), s.wantErr) {
+			t.Errorf("hosts %v: %v, want an error containing %q", s.args, err, s.wantErr)
+		}
+	}
+}

@@ -11,9 +11,9 @@ import (
 	"conflicto/config"
 )
 
-// Run adds Conflicto's commands to app (serve, healthcheck, hosts,
-// PocketBase's superuser, and extra: those main builds from higher rooms,
-// such as openapi) and executes the command line in args. It returns
+// Run adds Conflicto's commands to app (serve, healthcheck, hosts, backup,
+// restore, PocketBase's superuser, and extra: those main builds from higher
+// rooms, such as openapi) and executes the command line in args. It returns
 // the exit code: 0, or 1 when the command failed (serve unable to listen, a
 // failed migration, a refused hosts change, an unknown command or flag).
 // Since PocketBase 0.40, Execute returns a command's error after the
@@ -26,7 +26,8 @@ func Run(app *pocketbase.PocketBase, cfg config.Config, logger *slog.Logger, arg
 	app.RootCmd.SetArgs(args)
 
 	healthcheck := NewHealthcheck(cfg)
-	app.RootCmd.AddCommand(cmd.NewSuperuserCommand(app), NewServe(app, cfg, logger), healthcheck, NewHosts(app))
+	app.RootCmd.AddCommand(cmd.NewSuperuserCommand(app), NewServe(app, cfg, logger), healthcheck, NewHosts(app),
+		NewBackup(app), NewRestore(app, cfg))
 	app.RootCmd.AddCommand(extra...)
 
 	// The health check only probes a running server over HTTP: it runs

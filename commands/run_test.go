@@ -22,7 +22,9 @@ func TestRunExitCodes(t *testing.T) {
 		args []string
 		want int
 	}{
-		{"an unknown command", []string{"backup"}, 1},
+		{"an unknown command", []string{"bakup"}, 1},
+		{"a backup name that is not one", []string{"backup", "../x.zip"}, 1},
+		{"a restore of nothing", []string{"restore", "missing.zip"}, 1},
 		{"an unknown subcommand", []string{"hosts", "rename"}, 1},
 		{"an unknown flag", []string{"hosts", "list", "--colour"}, 1},
 		{"hosts list on a fresh data dir", []string{"hosts", "list"}, 0},

@@ -57,6 +57,15 @@ const (
 	VarRateCodeMisses    = "CONFLICTO_RATE_LIMIT_CODE_MISSES"
 	VarLiveRetention     = "CONFLICTO_LIVE_RETENTION"
 	VarMaxRealtime       = "CONFLICTO_MAX_REALTIME"
+	VarMetricsToken      = "CONFLICTO_METRICS_TOKEN"
+	VarBackupCron        = "CONFLICTO_BACKUP_CRON"
+	VarBackupKeep        = "CONFLICTO_BACKUP_KEEP"
+	VarBackupS3Bucket    = "CONFLICTO_BACKUP_S3_BUCKET"
+	VarBackupS3Region    = "CONFLICTO_BACKUP_S3_REGION"
+	VarBackupS3Endpoint  = "CONFLICTO_BACKUP_S3_ENDPOINT"
+	VarBackupS3AccessKey = "CONFLICTO_BACKUP_S3_ACCESS_KEY"
+	VarBackupS3Secret    = "CONFLICTO_BACKUP_S3_SECRET"
+	VarBackupS3PathStyle = "CONFLICTO_BACKUP_S3_FORCE_PATH_STYLE"
 )
 
 // Known lists every variable Conflicto reads; anything else with the
@@ -67,6 +76,38 @@ var Known = []string{
 	VarSuperuserReset, VarAllowSignup, VarMaxParticipants, VarParticipantGrace,
 	VarTrustedProxy, VarRateLimits, VarRateAuth, VarRateMail, VarRateJoin,
 	VarRateWrites, VarRateCodeMisses, VarLiveRetention, VarMaxRealtime,
+	VarMetricsToken, VarBackupCron, VarBackupKeep, VarBackupS3Bucket,
+	VarBackupS3Region, VarBackupS3Endpoint, VarBackupS3AccessKey,
+	VarBackupS3Secret, VarBackupS3PathStyle,
+}
+
+// minMetricsToken is the shortest metrics token accepted: it guards the
+// server's internals from whoever can reach /api/metrics.
+const minMetricsToken = 16
+
+// maxBackupKeep bounds CONFLICTO_BACKUP_KEEP.
+const maxBackupKeep = 10000
+
+// Backup is where and when PocketBase's scheduled backups go. When any
+// CONFLICTO_BACKUP_* variable is set the environment owns the backup
+// settings (written at every start); otherwise the dashboard does.
+type Backup struct {
+	// Managed reports whether any CONFLICTO_BACKUP_* variable is set.
+	Managed bool
+	// Cron is the schedule ("0 */6 * * *", "@hourly"); "" for no
+	// scheduled backups (conflicto backup still works).
+	Cron string
+	// Keep is how many scheduled backups are kept (the oldest go).
+	Keep int
+	// S3 is the S3-compatible store; a zero Bucket means the data
+	// folder's pb_backups.
+	S3 BackupS3
+}
+
+// BackupS3 is an S3-compatible bucket for backups.
+type BackupS3 struct {
+	Bucket, Region, Endpoint, AccessKey, Secret string
+	ForcePathStyle                              bool
 }
 
 // maxParticipantGrace bounds CONFLICTO_PARTICIPANT_GRACE: a token of an
@@ -158,6 +199,11 @@ type Config struct {
 	LiveRetention time.Duration
 	// MaxRealtime caps the server's open realtime connections.
 	MaxRealtime int
+	// MetricsToken is the bearer token of GET /api/metrics; "" turns the
+	// route off.
+	MetricsToken string
+	// Backup configures PocketBase's scheduled backups.
+	Backup Backup
 }
 
 // IsProduction reports whether the server runs in the production environment.
@@ -183,6 +229,7 @@ func Default() Config {
 		RateCodeMisses:   Rate{Max: 30, Per: time.Minute},
 		LiveRetention:    24 * time.Hour,
 		MaxRealtime:      10000,
+		Backup:           Backup{Keep: 3},
 	}
 }
 
@@ -427,6 +474,18 @@ func Load(lookup func(string) (string, bool), environ []string, args []string) (
 			cfg.MaxRealtime = n
 		}
 	}
+
+	if v, ok := lookup(VarMetricsToken); ok && v != "" {
+		switch {
+		case len(v) < minMetricsToken:
+			bad(VarMetricsToken, "has %d characters (expected at least %d)", len(v), minMetricsToken)
+		case strings.ContainsAny(v, " \t\r\n"):
+			bad(VarMetricsToken, "contains white space (expected one word, e.g. from openssl rand -hex 32)")
+		}
+		cfg.MetricsToken = v
+	}
+
+	loadBackup(&cfg.Backup, lookup, get, bad)
 
 	res.Warnings = unknownVariables(environ)
 	res.Config = cfg

@@ -365,6 +365,63 @@ func TestLoad(t *testing.T) {
 			want: func(*config.Config) {},
 		},
 
+		// CONFLICTO_METRICS_TOKEN
+		{
+			name: "metrics token",
+			env:  map[string]string{config.VarMetricsToken: "0123456789abcdef0123"},
+			want: func(c *config.Config) { c.MetricsToken = "0123456789abcdef0123" },
+		},
+		{name: "metrics token too short", env: map[string]string{config.VarMetricsToken: "short"}, wantProblems: []string{config.VarMetricsToken}},
+		{name: "metrics token with a space", env: map[string]string{config.VarMetricsToken: "0123456789 abcdef0123"}, wantProblems: []string{config.VarMetricsToken}},
+
+		// CONFLICTO_BACKUP_*
+		{
+			name: "scheduled backups in the data folder",
+			env:  map[string]string{config.VarBackupCron: "0 */6 * * *", config.VarBackupKeep: "12"},
+			want: func(c *config.Config) { c.Backup = config.Backup{Managed: true, Cron: "0 */6 * * *", Keep: 12} },
+		},
+		{
+			name: "a cron macro",
+			env:  map[string]string{config.VarBackupCron: "@hourly"},
+			want: func(c *config.Config) { c.Backup = config.Backup{Managed: true, Cron: "@hourly", Keep: 3} },
+		},
+		{
+			name: "backups to S3 without a schedule",
+			env: map[string]string{
+				config.VarBackupS3Bucket: "conflicto-backups", config.VarBackupS3Region: "eu-west-1",
+				config.VarBackupS3Endpoint: "https://s3.eu-west-1.amazonaws.com", config.VarBackupS3AccessKey: "AKIA",
+				config.VarBackupS3Secret: " s3cret ", config.VarBackupS3PathStyle: "true",
+			},
+			want: func(c *config.Config) {
+				c.Backup = config.Backup{Managed: true, Keep: 3, S3: config.BackupS3{
+					Bucket: "conflicto-backups", Region: "eu-west-1", Endpoint: "https://s3.eu-west-1.amazonaws.com",
+					AccessKey: "AKIA", Secret: " s3cret ", ForcePathStyle: true,
+				}}
+			},
+		},
+		{name: "cron of four fields", env: map[string]string{config.VarBackupCron: "0 * * *"}, wantProblems: []string{config.VarBackupCron}},
+		{name: "cron of words", env: map[string]string{config.VarBackupCron: "every hour of day 1"}, wantProblems: []string{config.VarBackupCron}},
+		{name: "keep zero", env: map[string]string{config.VarBackupKeep: "0"}, wantProblems: []string{config.VarBackupKeep}},
+		{name: "keep not a number", env: map[string]string{config.VarBackupKeep: "all"}, wantProblems: []string{config.VarBackupKeep}},
+		{
+			name:         "a bucket needs region, endpoint and credentials",
+			env:          map[string]string{config.VarBackupS3Bucket: "b"},
+			wantProblems: []string{config.VarBackupS3Region, config.VarBackupS3Endpoint, config.VarBackupS3AccessKey, config.VarBackupS3Secret},
+		},
+		{
+			name:         "S3 settings without a bucket",
+			env:          map[string]string{config.VarBackupS3Region: "eu-west-1", config.VarBackupS3Secret: "x"},
+			wantProblems: []string{config.VarBackupS3Region, config.VarBackupS3Secret},
+		},
+		{
+			name: "endpoint not a URL, path style not a boolean",
+			env: map[string]string{
+				config.VarBackupS3Bucket: "b", config.VarBackupS3Region: "r", config.VarBackupS3Endpoint: "minio:9000",
+				config.VarBackupS3AccessKey: "a", config.VarBackupS3Secret: "s", config.VarBackupS3PathStyle: "yes please",
+			},
+			wantProblems: []string{config.VarBackupS3PathStyle, config.VarBackupS3Endpoint},
+		},
+
 		// all problems together
 		{
 			name: "every bad variable is reported at once",

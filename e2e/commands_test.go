@@ -40,7 +40,7 @@ func TestExitCodes(t *testing.T) {
 		{"healthcheck of a dead address", []string{"healthcheck", "--url", "http://" + busy.Addr().String()}, nil, 1},
 		{"healthcheck of a live server", []string{"healthcheck", "--url", live.url}, nil, 0},
 		{"invalid configuration", []string{"serve", "--dir", t.TempDir()}, []string{"CONFLICTO_LOG_LEVEL=loud"}, 2},
-		{"an unknown command (a typo in a script)", []string{"backup"}, nil, 1},
+		{"an unknown command (a typo in a script)", []string{"bakup"}, nil, 1},
 		{"an unknown flag", []string{"healthcheck", "--uri", live.url}, nil, 1},
 		{"hosts without a subcommand", []string{"hosts", "--dir", t.TempDir()}, nil, 1},
 		{"hosts add of a bad email", []string{"hosts", "add", "nobody", "--dir", t.TempDir()}, nil, 1},

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -12,11 +11,6 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 )
-
-type record struct {
-	ID   string `json:"id"`
-	Code string `json:"code"`
-}
 
 // TestCrashSafety kills the server with SIGKILL in the middle of a vote
 // storm, restarts it on the same data and checks that every answer that got
@@ -28,45 +22,8 @@ func TestCrashSafety(t *testing.T) {
 	dataDir := t.TempDir()
 	srv := startServer(t, dataDir)
 
-	var su struct{ Token string }
-	srv.must(http.MethodPost, "/api/collections/_superusers/auth-with-password", "",
-		map[string]string{"identity": suEmail, "password": suPassword}, &su)
-	var host, session, act record
-	srv.must(http.MethodPost, "/api/collections/users/records", su.Token,
-		map[string]string{"email": "host@example.com", "password": "host-password-1", "passwordConfirm": "host-password-1"}, &host)
-	srv.must(http.MethodPost, "/api/collections/sessions/records", su.Token,
-		map[string]any{"title": "Crash", "owner": host.ID}, &session)
-	for i := range 3 {
-		srv.must(http.MethodPost, "/api/collections/activities/records", su.Token, map[string]any{
-			"session": session.ID, "type": "poll", "title": fmt.Sprintf("Poll %d", i+1),
-			"config": map[string]any{"options": []string{"Yes", "No"}},
-		}, nil)
-	}
-	srv.must(http.MethodPatch, "/api/collections/sessions/records/"+session.ID, su.Token, map[string]string{"status": "active"}, nil)
-	var advanced struct{ Activity record }
-	srv.must(http.MethodPost, "/api/sessions/"+session.ID+"/advance", su.Token, nil, &advanced)
-	act = advanced.Activity
-
-	// Participants join.
 	const phones, concurrency = 240, 16
-	type phone struct{ id, token string }
-	joined := make([]phone, phones)
-	parallel(phones, concurrency, func(i int) {
-		var out struct {
-			Token  string
-			Record record
-		}
-		if _, err := srv.call(context.Background(), http.MethodPost, "/api/join", "",
-			map[string]string{"code": session.Code, "nickname": fmt.Sprintf("phone %d", i)}, &out); err != nil {
-			t.Error(err) // not Fatal: this runs on a worker goroutine
-			return
-		}
-		joined[i] = phone{out.Record.ID, out.Token}
-	})
-
-	if t.Failed() {
-		t.FailNow()
-	}
+	_, act, joined := stormSession(t, srv, phones, concurrency)
 
 	// The vote storm, killed midway.
 	var mu sync.Mutex
@@ -106,20 +63,7 @@ func TestCrashSafety(t *testing.T) {
 
 	// Restart on the same data: every acknowledged answer is there, once.
 	srv2 := startServer(t, dataDir)
-	srv2.must(http.MethodPost, "/api/collections/_superusers/auth-with-password", "",
-		map[string]string{"identity": suEmail, "password": suPassword}, &su)
-	var list struct {
-		TotalItems int
-		Items      []struct{ ID, Participant string }
-	}
-	srv2.must(http.MethodGet, "/api/collections/responses/records?perPage=500&filter="+
-		"(activity='"+act.ID+"')", su.Token, nil, &list)
-	stored := map[string]string{}
-	perParticipant := map[string]int{}
-	for _, r := range list.Items {
-		stored[r.ID] = r.Participant
-		perParticipant[r.Participant]++
-	}
+	stored, perParticipant := storedAnswers(t, srv2, act.ID)
 	for id, participant := range acked {
 		if stored[id] != participant {
 			t.Errorf("acknowledged answer %s of %s is missing after the crash", id, participant)
@@ -130,8 +74,8 @@ func TestCrashSafety(t *testing.T) {
 			t.Errorf("participant %s has %d answers", participant, n)
 		}
 	}
-	if list.TotalItems < len(acked) {
-		t.Errorf("%d answers stored, %d acknowledged", list.TotalItems, len(acked))
+	if len(stored) < len(acked) {
+		t.Errorf("%d answers stored, %d acknowledged", len(stored), len(acked))
 	}
 
 	// A graceful stop exits 0 before an orchestrator's grace period runs

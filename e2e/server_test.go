@@ -40,6 +40,9 @@ func TestMain(m *testing.M) {
 	if bin, err := binary(); err == nil {
 		os.RemoveAll(filepath.Dir(bin))
 	}
+	if litestreamDir != "" {
+		os.RemoveAll(litestreamDir)
+	}
 	os.Exit(code)
 }
 

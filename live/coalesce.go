@@ -50,6 +50,10 @@ func (h *Hub) mark(sessionID string, urgent bool) {
 		return
 	}
 	t := h.topicLocked(sessionID)
+	h.counts.changes.Add(1)
+	if t.flushing || t.timer != nil {
+		h.counts.coalesced.Add(1) // a delivery is due: this change rides along
+	}
 	t.epoch++
 	t.results = nil
 	t.urgent = t.urgent || urgent

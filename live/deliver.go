@@ -48,6 +48,7 @@ func (h *Hub) broadcast(t *topic, code string) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	h.counts.broadcasts.Add(1)
 	return h.deliver(t, snap, targets, false), nil
 }
 
@@ -132,6 +133,7 @@ func (h *Hub) sendTo(tg target, snap *Snapshot, welcome bool) {
 		return
 	}
 	s.version = snap.Version
+	h.counts.sent.Add(1)
 	tg.client.Send(subscriptions.Message{Name: tg.name, Data: snap.Data})
 }
 

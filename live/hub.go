@@ -40,6 +40,8 @@ type Hub struct {
 
 	sentMu sync.Mutex // creates the per-client delivery records (sentSet)
 
+	counts counters // Stats
+
 	mu         sync.Mutex
 	closed     bool
 	version    int64             // last version handed out

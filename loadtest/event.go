@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -57,6 +59,23 @@ type eventState struct {
 	phoneMsgs    atomic.Int64
 	phoneStreams atomic.Int64
 	streams      []*Stream
+
+	// Every subscribed phone must get every new activity: subscribed[i]
+	// is set once phone i is subscribed, and phones feeds the tracker.
+	phones      Tracker
+	subscribed  []atomic.Bool
+	serverEnded atomic.Int64 // realtime connections the server ended (reconnected)
+	recycled    atomic.Int64 // connections ended by the recycle limit (-recycle)
+}
+
+// seenByPhone notes a live message of phone i: whether it carries the
+// activity whose arrival is being tracked (a byte search, not a decode:
+// thousands of phones each get several messages a second).
+func (st *eventState) seenByPhone(i int, ev Event) {
+	st.phoneMsgs.Add(1)
+	if ch := st.phones.cur.Load(); ch != nil && bytes.Contains(ev.Data, []byte(`"id":"`+ch.match+`"`)) {
+		st.phones.Seen(i, ch.match, ev.At)
+	}
 }
 
 func (st *eventState) problem(format string, a ...any) {
@@ -85,30 +104,64 @@ func runEvent(ctx, checkCtx context.Context, api *API, sse *http.Client, o *Opti
 		return run
 	}
 	run.Params["rate_limits"] = rateLimitsState(ctx, api, fx.SuperToken) // the targets hold with them on
-	st := &eventState{api: api, sse: sse, fx: fx, o: o, answers: map[string]map[string]int{}, rec: map[string]*Recorder{}}
-	for _, name := range []string{"join", "live", "connect", "subscribe", "heartbeat", "vote", "reveal", "results", "advance", "delivery"} {
+	st := &eventState{api: api, sse: sse, fx: fx, o: o, answers: map[string]map[string]int{}, rec: map[string]*Recorder{},
+		subscribed: make([]atomic.Bool, o.N)}
+	for _, name := range []string{"join", "live", "connect", "subscribe", "heartbeat", "vote", "reveal", "results", "advance", "delivery", "phone delivery"} {
 		st.rec[name] = NewRecorder()
 	}
 	rss := StartRSS(pid)
 
+	evCtx, cancel := context.WithTimeout(ctx, o.Duration)
+	defer cancel()
+
 	// The screens, whose deliveries of each new activity are timed.
 	topic := "live/" + fx.Code
 	var tracker Tracker
-	screens, err := OpenStreams(ctx, sse, api, o.Screens, o.ConnectC, func(int) (string, []string) {
-		return "", []string{topic}
-	}, func(i int, ev Event) {
+	screenSeen := func(i int, ev Event) {
 		var doc liveMessage
 		if ev.Name == topic && json.Unmarshal(ev.Data, &doc) == nil && doc.Activity != nil {
 			tracker.Seen(i, doc.Activity.ID, ev.At)
 		}
-	}, st.rec["connect"], st.rec["subscribe"])
-	if err != nil {
-		st.problem("screens: %v", err)
 	}
-	defer screens.Close()
+	var screenCount int
+	var screenWG sync.WaitGroup
+	if o.Recycle > 0 {
+		// Screens that stay on all day: reconnected when the server or
+		// the recycle limit ends their connection.
+		var ready sync.WaitGroup
+		for i := range o.Screens {
+			ready.Add(1)
+			screenWG.Go(func() {
+				st.keepSubscribed(evCtx, "", []string{topic}, o.Recycle, uint64(o.Seed)+uint64(i), ready.Done, func(ev Event) { screenSeen(i, ev) })
+			})
+		}
+		if !waitGroupWithin(&ready, 2*time.Minute) {
+			st.problem("screens: not all %d subscribed within 2m", o.Screens)
+		}
+		screenCount = o.Screens
+	} else {
+		screens, err := OpenStreams(ctx, sse, api, o.Screens, o.ConnectC, func(int) (string, []string) {
+			return "", []string{topic}
+		}, screenSeen, st.rec["connect"], st.rec["subscribe"])
+		if err != nil {
+			st.problem("screens: %v", err)
+		}
+		defer screens.Close()
+		screenCount = screens.Open()
+	}
 
-	evCtx, cancel := context.WithTimeout(ctx, o.Duration)
-	defer cancel()
+	var sampler *Sampler
+	if o.Sample > 0 {
+		csvPath := ""
+		if o.SoakOut != "" {
+			csvPath = filepath.Join(o.SoakOut, "samples.csv")
+		}
+		sampler, err = StartSampler(ctx, pid, api, o.MetricsToken, o.Sample, csvPath)
+		if err != nil {
+			st.problem("sampler: %v", err)
+		}
+	}
+
 	start := time.Now()
 	st.stage.set(&round{poll: fx.Polls[0], ends: start.Add(o.Round), next: make(chan struct{})})
 
@@ -116,26 +169,35 @@ func runEvent(ctx, checkCtx context.Context, api *API, sse *http.Client, o *Opti
 	rng := rand.New(rand.NewPCG(uint64(o.Seed), 1))
 	var wg sync.WaitGroup
 	for i := range o.N {
-		// 60% in the doors-open rush (first 15%), the rest until 80%.
 		var at time.Duration
-		if i < o.N*6/10 {
+		switch {
+		case o.Soak:
+			// Everyone is in by the end of the warm-up; the day then
+			// runs steady, so anything that still grows is a leak.
+			at = time.Duration(rng.Float64() * 0.8 * float64(o.Warmup))
+		case i < o.N*6/10:
+			// 60% in the doors-open rush (first 15%), the rest until 80%.
 			at = time.Duration(rng.Float64() * 0.15 * float64(o.Duration))
-		} else {
+		default:
 			at = time.Duration((0.15 + rng.Float64()*0.65) * float64(o.Duration))
 		}
 		seed := rng.Uint64()
 		wg.Go(func() { st.participant(evCtx, i, start.Add(at), seed) })
 	}
-	st.host(evCtx, start, &tracker, screens.Open())
+	st.host(evCtx, start, &tracker, screenCount)
 	cancel()
 	wg.Wait()
+	screenWG.Wait()
 	run.RSSMB = rss.Stop()
-	screens.Close()
 	st.mu.Lock()
 	for _, s := range st.streams {
 		s.Close()
 	}
 	st.mu.Unlock()
+	var samples []Sample
+	if sampler != nil {
+		samples = sampler.Stop(checkCtx, time.Since(start))
+	}
 
 	progress("event: checking participants, answers and results against the server")
 	problems := st.problems
@@ -166,6 +228,11 @@ func runEvent(ctx, checkCtx context.Context, api *API, sse *http.Client, o *Opti
 		"polls_run":        len(st.answers),
 		"phone_streams":    st.phoneStreams.Load(),
 		"phone_msgs_per_s": round2(float64(st.phoneMsgs.Load()) / max(float64(st.phoneStreams.Load()), 1) / elapsed),
+		"server_ended":     st.serverEnded.Load(),
+		"recycled":         st.recycled.Load(),
+	}
+	if sampler != nil {
+		problems = append(problems, st.soakReport(run, samples)...)
 	}
 	run.Check(problems)
 	return run
@@ -214,6 +281,12 @@ func (st *eventState) host(ctx context.Context, start time.Time, tracker *Tracke
 		st.answers[want.ID] = map[string]int{}
 		st.mu.Unlock()
 		ch := tracker.Begin(want.ID, screens, st.rec["delivery"])
+		phones := st.phones.Begin(want.ID, len(st.subscribed), st.rec["phone delivery"])
+		for i := range st.subscribed {
+			if !st.subscribed[i].Load() {
+				phones.Skip(i) // not subscribed yet: its welcome has the activity
+			}
+		}
 		got, _, err := advance(ctx, st.api, st.fx, st.rec["advance"])
 		switch {
 		case err != nil:
@@ -224,6 +297,9 @@ func (st *eventState) host(ctx context.Context, start time.Time, tracker *Tracke
 		st.stage.set(next)
 		if missing := tracker.Wait(ch, st.o.RoundTimeout); missing > 0 {
 			st.problem("round %d: %d of %d screens did not get the new activity within %s", r+1, missing, screens, st.o.RoundTimeout)
+		}
+		if missing := st.phones.Wait(phones, st.o.RoundTimeout); missing > 0 {
+			st.problem("round %d: %d subscribed phones did not get the new activity within %s", r+1, missing, st.o.RoundTimeout)
 		}
 	}
 }

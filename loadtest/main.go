@@ -3,10 +3,11 @@
 // equivalent work, for comparison:
 //
 //	go run ./loadtest join   -n 3000 -c 50 [-collide]
-//	go run ./loadtest vote   -n 3000 -c 50
+//	go run ./loadtest vote   -n 3000 -c 50 [-backup]
 //	go run ./loadtest fanout -k 2000
 //	go run ./loadtest event  -n 500 -duration 2m
 //	go run ./loadtest flood  -n 500 -pairs 3 -flood-n 5000
+//	go run ./loadtest soak   -n 2000 -duration 60m -polls 30 -soak-out DIR
 //
 // Every scenario prepares its own fixture through the API as the superuser
 // (-su-email, -su-password), checks the server's state against what it
@@ -41,6 +42,7 @@ type Options struct {
 
 	N, C    int
 	Collide bool
+	Backup  bool
 
 	Repeat int
 
@@ -62,6 +64,14 @@ type Options struct {
 	FloodN int
 	FloodC int
 	Limits bool
+	// The soak (-soak, or the soak scenario): an eight-hour day compressed.
+	Soak         bool
+	Polls        int
+	Recycle      time.Duration
+	Sample       time.Duration
+	Warmup       time.Duration
+	MetricsToken string
+	SoakOut      string
 
 	Timeout  time.Duration
 	PID      int
@@ -69,7 +79,7 @@ type Options struct {
 	Commit   string
 }
 
-var scenarios = []string{"join", "vote", "fanout", "event", "flood"}
+var scenarios = []string{"join", "vote", "fanout", "event", "flood", "soak"}
 
 func usage(fs *flag.FlagSet) {
 	fmt.Fprintf(os.Stderr, "usage: go run ./loadtest <%s> [flags]\n\nflags:\n", strings.Join(scenarios, "|"))
@@ -91,6 +101,7 @@ func parseOptions(args []string) (*Options, error) {
 	fs.IntVar(&o.C, "c", 50, "join, vote: concurrent requests")
 	fs.BoolVar(&o.Collide, "collide", false, "join: half of the nicknames collide with the other half (case variants)")
 	fs.IntVar(&o.Repeat, "repeat", 0, "join, vote: runs per target, alternating the targets (default 3 with -compare, else 1); the report gives the median and the spread")
+	fs.BoolVar(&o.Backup, "backup", false, "vote: take a backup (POST /api/backups) once a quarter of the votes are in, report the votes during it apart; fails over 1s at p99")
 	fs.IntVar(&o.K, "k", 2000, "fanout: realtime subscribers")
 	fs.IntVar(&o.Rounds, "rounds", 3, "fanout: changes timed (one after the other)")
 	fs.IntVar(&o.ConnectC, "connect-c", 50, "fanout, event: realtime connects in flight")
@@ -107,6 +118,12 @@ func parseOptions(args []string) (*Options, error) {
 	fs.IntVar(&o.FloodN, "flood-n", 5000, "flood: answer changes the flooder sends per flood round, as fast as it can")
 	fs.IntVar(&o.FloodC, "flood-c", 8, "flood: the flooder's concurrent requests")
 	fs.BoolVar(&o.Limits, "limits", true, "with -compare: start Conflicto with CONFLICTO_RATE_LIMITS set to this")
+	fs.IntVar(&o.Polls, "polls", 0, "event, soak: polls in the event (sets -round to duration/polls; soak default 30)")
+	fs.DurationVar(&o.Recycle, "recycle", 0, "event, soak: every realtime connection (screens and phones) is ended and reconnected after about this long, as PocketBase's 30-minute limit does (soak default: 30m compressed as 8h into -duration)")
+	fs.DurationVar(&o.Sample, "sample", 0, "event, soak: sample the server's RSS, goroutines and open files this often (soak default 1m)")
+	fs.DurationVar(&o.Warmup, "warmup", 0, "soak: everyone joins within it; RSS, goroutines and open files must not trend up after it (default 10% of -duration, at least 1m)")
+	fs.StringVar(&o.MetricsToken, "metrics-token", os.Getenv("CONFLICTO_METRICS_TOKEN"), "bearer token of /api/metrics, for goroutines and open files (default $CONFLICTO_METRICS_TOKEN; made up with -compare)")
+	fs.StringVar(&o.SoakOut, "soak-out", "", "event, soak: directory for samples.csv, rss.svg and rss.txt")
 	fs.DurationVar(&o.Timeout, "timeout", 0, "hard deadline of the load (default 10m, event: duration + 5m); the process exits 2m after it at the latest")
 	fs.IntVar(&o.PID, "pid", 0, "pid of the server under test, to report its RSS (automatic with -compare)")
 	fs.StringVar(&o.Commit, "commit", "", "commit to report (default: git rev-parse of the working directory, +dirty when modified)")
@@ -136,7 +153,10 @@ func (o *Options) validate() error {
 	}
 	check(contains(scenarios, o.Scenario), fmt.Sprintf("unknown scenario %q (want one of %s)", o.Scenario, strings.Join(scenarios, ", ")))
 	check(o.Target == "conflicto" || o.Target == "plain", "-target must be conflicto or plain")
-	check(!(o.Target == "plain" && (o.Scenario == "event" || o.Scenario == "flood")), o.Scenario+" has no plain baseline")
+	if o.Scenario == "soak" {
+		o.soakDefaults()
+	}
+	check(!(o.Target == "plain" && (o.Scenario == "event" || o.Scenario == "flood" || o.Scenario == "soak")), o.Scenario+" has no plain baseline")
 	check(o.Pairs >= 1 && o.Pairs <= 10, "-pairs must be 1..10")
 	check(o.Window >= 500*time.Millisecond && o.Window <= time.Minute, "-window must be 500ms..1m")
 	check(o.FloodN >= 1 && o.FloodN <= 100000, "-flood-n must be 1..100000")
@@ -147,7 +167,15 @@ func (o *Options) validate() error {
 	check(o.K >= 1 && o.K <= 15000, "-k must be 1..15000")
 	check(o.Rounds >= 1 && o.Rounds <= 20, "-rounds must be 1..20")
 	check(o.ConnectC >= 1 && o.ConnectC <= 500, "-connect-c must be 1..500")
-	check(o.Duration >= 10*time.Second && o.Duration <= 30*time.Minute, "-duration must be 10s..30m")
+	check(o.Duration >= 10*time.Second && o.Duration <= 12*time.Hour, "-duration must be 10s..12h")
+	check(o.Polls >= 0 && o.Polls <= 1000, "-polls must be 0..1000")
+	if o.Polls > 0 {
+		o.Round = o.Duration / time.Duration(o.Polls)
+	}
+	check(o.Recycle == 0 || o.Recycle >= 10*time.Second, "-recycle must be 0 (off) or at least 10s")
+	check(o.Sample == 0 || o.Sample >= time.Second, "-sample must be 0 (off) or at least 1s")
+	check(o.Warmup >= 0 && o.Warmup < o.Duration, "-warmup must be shorter than -duration")
+	check(o.MetricsToken != "" || o.Compare || o.Scenario != "soak", "soak: -metrics-token is required (goroutines and open files come from /api/metrics) unless -compare")
 	check(o.Round >= 5*time.Second, "-round must be at least 5s")
 	check(o.Screens >= 0 && o.Screens <= 5000, "-screens must be 0..5000")
 	check(o.Heartbeat >= time.Second, "-heartbeat must be at least 1s")
@@ -159,7 +187,7 @@ func (o *Options) validate() error {
 	}
 	if o.Timeout == 0 {
 		o.Timeout = 10 * time.Minute
-		if o.Scenario == "event" {
+		if o.Scenario == "event" || o.Scenario == "soak" {
 			o.Timeout = o.Duration + 5*time.Minute
 		}
 	}
@@ -167,6 +195,14 @@ func (o *Options) validate() error {
 		o.Repeat = 1
 		if o.Compare {
 			o.Repeat = 3
+		}
+	}
+	if o.Compare && o.MetricsToken == "" {
+		o.MetricsToken = randomID(32)
+	}
+	if o.SoakOut != "" {
+		if err := os.MkdirAll(o.SoakOut, 0o755); err != nil {
+			return err
 		}
 	}
 	if o.Compare && (o.SuEmail == "" || o.SuPassword == "") {
@@ -239,4 +275,31 @@ func raiseFileLimit() {
 // progress reports what the tool is doing, on stderr.
 func progress(format string, a ...any) {
 	fmt.Fprintf(os.Stderr, "%s %s\n", time.Now().Format("15:04:05.000"), fmt.Sprintf(format, a...))
+}
+
+// compressedDay is the working day a soak compresses into -duration.
+const compressedDay = 8 * time.Hour
+
+// pocketBaseMaxConnection is how long PocketBase keeps a realtime
+// connection before it ends it (the SDK reconnects).
+const pocketBaseMaxConnection = 30 * time.Minute
+
+// soakDefaults fills what the soak scenario leaves unset: 2,000
+// participants over 60 minutes with 30 polls when -n, -duration and -polls
+// keep the event's defaults, connections recycled as 30 minutes of an
+// eight-hour day would be, a sample a minute, a warm-up of a tenth.
+func (o *Options) soakDefaults() {
+	o.Soak = true
+	if o.Polls == 0 {
+		o.Polls = 30
+	}
+	if o.Recycle == 0 {
+		o.Recycle = max(time.Duration(float64(pocketBaseMaxConnection)*float64(o.Duration)/float64(compressedDay)), 10*time.Second)
+	}
+	if o.Sample == 0 {
+		o.Sample = time.Minute
+	}
+	if o.Warmup == 0 {
+		o.Warmup = max(o.Duration/10, time.Minute)
+	}
 }

@@ -33,7 +33,13 @@ func (st *eventState) participant(ctx context.Context, i int, arrival time.Time,
 		st.problem("live state for %s: %v", p.ID, err)
 	}
 	if st.o.PhonesSSE {
-		st.subscribePhone(ctx, p)
+		if st.o.Recycle > 0 {
+			st.phoneStreams.Add(1)
+			go st.keepSubscribed(ctx, p.Token, []string{"live/" + st.fx.Code}, st.o.Recycle, seed, func() { st.subscribed[i].Store(true) },
+				func(ev Event) { st.seenByPhone(i, ev) })
+		} else {
+			st.subscribePhone(ctx, i, p)
+		}
 	}
 
 	heartbeat := time.NewTimer(time.Duration(rng.Float64() * float64(st.o.Heartbeat)))
@@ -89,7 +95,7 @@ func (st *eventState) vote(ctx context.Context, t *conflictoTarget, p Participan
 
 // subscribePhone opens the participant's realtime stream on the live
 // topic, with their token, and counts the messages it gets.
-func (st *eventState) subscribePhone(ctx context.Context, p Participant) {
+func (st *eventState) subscribePhone(ctx context.Context, i int, p Participant) {
 	start := time.Now()
 	s, err := Connect(ctx, st.sse, st.api.Base)
 	if err != nil {
@@ -107,12 +113,14 @@ func (st *eventState) subscribePhone(ctx context.Context, p Participant) {
 	go func() {
 		_ = s.Run(ctx, func(ev Event) {
 			if ev.Name == topic {
-				st.phoneMsgs.Add(1)
+				st.seenByPhone(i, ev)
 			}
 		})
 	}()
 	if _, err := st.api.Timed(ctx, st.rec["subscribe"], http.MethodPost, "/api/realtime", p.Token,
 		map[string]any{"clientId": s.ClientID, "subscriptions": []string{topic}}, nil); err != nil && ctx.Err() == nil {
 		st.problem("subscribe %s: %v", p.ID, err)
+	} else {
+		st.subscribed[i].Store(true)
 	}
 }

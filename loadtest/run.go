@@ -88,7 +88,7 @@ func run(ctx, checkCtx context.Context, o *Options, env *Env) (*Report, error) {
 		rep.Commit = o.Commit
 	}
 	hc := newHTTPClient(max(o.C, o.ConnectC))
-	if o.Scenario == "event" || o.Scenario == "flood" {
+	if o.Scenario == "event" || o.Scenario == "flood" || o.Scenario == "soak" {
 		hc = newHTTPClient(256) // phones act on their own, not C at a time
 	}
 	sse := newSSEClient()
@@ -122,7 +122,7 @@ func run(ctx, checkCtx context.Context, o *Options, env *Env) (*Report, error) {
 		case "fanout":
 			pause()
 			rep.Runs = append(rep.Runs, runFanoutConflicto(ctx, checkCtx, api, sse, o, env.ConflictoPID))
-		case "event":
+		case "event", "soak":
 			pause()
 			rep.Runs = append(rep.Runs, runEvent(ctx, checkCtx, api, sse, o, env.ConflictoPID))
 		case "flood":

@@ -92,6 +92,9 @@ func StartServer(ctx context.Context, name, bin, dir string, o *Options) (*Serve
 		// the load. The event and flood scenarios keep the default.
 		cmd.Env = append(cmd.Env, "CONFLICTO_RATE_LIMIT_JOIN=100000/1m")
 	}
+	if o.MetricsToken != "" {
+		cmd.Env = append(cmd.Env, "CONFLICTO_METRICS_TOKEN="+o.MetricsToken)
+	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)

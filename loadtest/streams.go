@@ -134,6 +134,14 @@ func (t *Tracker) Seen(i int, id string, at time.Time) {
 	}
 }
 
+// Skip stops expecting the change on stream i (it was not subscribed when
+// the change began).
+func (ch *Change) Skip(i int) {
+	if i < len(ch.got) && !ch.got[i].Swap(true) && ch.remaining.Add(-1) == 0 {
+		close(ch.done)
+	}
+}
+
 // Wait waits until every stream saw the change or timeout passed, counts
 // the streams that did not as missing, and stops tracking the change. It
 // returns how many were missing.

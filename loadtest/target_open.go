@@ -22,6 +22,9 @@ type openTarget struct {
 func (t *openTarget) Name() string { return "plain-open" }
 func (t *openTarget) Options() int { return len(pollOptions) }
 
+// Superuser is the plainpb server's superuser, for a backup during a vote.
+func (t *openTarget) Superuser() (*API, string) { return t.api, t.token }
+
 func (t *openTarget) create(ctx context.Context, rec *Recorder, value string) (string, int, error) {
 	var out struct {
 		ID string `json:"id"`

@@ -14,8 +14,9 @@ type plainTarget struct {
 	fx  *PlainFixture
 }
 
-func (t *plainTarget) Name() string { return "plain" }
-func (t *plainTarget) Options() int { return len(pollOptions) }
+func (t *plainTarget) Name() string              { return "plain" }
+func (t *plainTarget) Options() int              { return len(pollOptions) }
+func (t *plainTarget) Superuser() (*API, string) { return t.api, t.fx.SuperToken }
 
 func (t *plainTarget) Join(ctx context.Context, rec *Recorder, nickname string) (Participant, int, error) {
 	var out struct {

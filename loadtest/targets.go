@@ -33,6 +33,8 @@ type Target interface {
 	// CheckVotes compares the server's responses and results with the
 	// acknowledged answers (response id → choice).
 	CheckVotes(ctx context.Context, acked map[string]int) []string
+	// Superuser is the API and the superuser's token (for -backup).
+	Superuser() (*API, string)
 }
 
 // conflictoTarget drives POST /api/join and responses of the current poll.
@@ -42,8 +44,9 @@ type conflictoTarget struct {
 	activity Poll // the poll being answered
 }
 
-func (t *conflictoTarget) Name() string { return "conflicto" }
-func (t *conflictoTarget) Options() int { return t.activity.Options }
+func (t *conflictoTarget) Name() string              { return "conflicto" }
+func (t *conflictoTarget) Options() int              { return t.activity.Options }
+func (t *conflictoTarget) Superuser() (*API, string) { return t.api, t.fx.SuperToken }
 
 func (t *conflictoTarget) Join(ctx context.Context, rec *Recorder, nickname string) (Participant, int, error) {
 	var out struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // runVote is the vote scenario against one target: N participants join
@@ -27,22 +28,40 @@ func runVote(ctx, checkCtx context.Context, t Target, o *Options) *Run {
 		idx[i] = i
 	}
 	options := t.Options()
+	var backup *backupWindow
+	if o.Backup {
+		api, token := t.Superuser()
+		backup = newBackupWindow(api, token, len(joined.acked))
+		run.Params["backup"] = true
+	}
 	forEach(ctx, o.C, idx, func(i int) {
 		choice := i % options
-		id, _, err := t.Vote(ctx, rec, joined.acked[i], choice)
+		start := time.Now()
+		id, status, err := t.Vote(ctx, rec, joined.acked[i], choice)
+		d := time.Since(start)
 		mu.Lock()
-		defer mu.Unlock()
 		switch {
 		case err == nil:
 			acked[id] = choice
 		case ctx.Err() == nil && len(other) < 5:
 			other = append(other, err.Error())
 		}
+		n := len(acked)
+		mu.Unlock()
+		if backup != nil {
+			backup.vote(ctx, timedOp{start: start, d: d, status: status, err: transportErr(err)}, n)
+		}
 	})
 	run.Ops = map[string]Summary{"join (setup)": joinRec.Summary(), "vote": rec.Summary()}
 	run.Extra = map[string]any{"joined": len(joined.acked), "answers_acknowledged": len(acked)}
 
 	problems := append([]string{}, other...)
+	if backup != nil {
+		during, took, bad := backup.finish()
+		run.Ops["vote during backup"] = during
+		run.Extra["backup_s"] = round2(took.Seconds())
+		problems = append(problems, bad...)
+	}
 	if ctx.Err() != nil {
 		problems = append(problems, "stopped by the -timeout deadline before all votes were sent")
 	}

@@ -32,6 +32,8 @@ type Writer struct {
 	pending map[string]time.Time // participant id → seen at
 	timer   *time.Timer
 	closed  bool
+	// onFlush is told the size of every batch written (the metrics).
+	onFlush func(n int)
 }
 
 // storeKey is where New leaves the writer in its app's store, for Of.
@@ -86,7 +88,7 @@ func (w *Writer) Flush() error {
 	if len(batch) == 0 {
 		return nil
 	}
-	return w.app.RunInTransaction(func(tx core.App) error {
+	err := w.app.RunInTransaction(func(tx core.App) error {
 		q := tx.DB().NewQuery(
 			"UPDATE {{" + c.Participants + "}} SET [[" + c.ParticipantLastSeen + "]] = {:seen} " +
 				"WHERE [[id]] = {:id} AND ([[" + c.ParticipantLastSeen + "]] = '' OR [[" + c.ParticipantLastSeen + "]] < {:cutoff})",
@@ -104,6 +106,21 @@ func (w *Writer) Flush() error {
 		}
 		return nil
 	})
+	w.mu.Lock()
+	onFlush := w.onFlush
+	w.mu.Unlock()
+	if err == nil && onFlush != nil {
+		onFlush(len(batch))
+	}
+	return err
+}
+
+// OnFlush sets f to be told the size of every batch Flush writes (the
+// metrics' presence flush size).
+func (w *Writer) OnFlush(f func(n int)) {
+	w.mu.Lock()
+	w.onFlush = f
+	w.mu.Unlock()
 }
 
 // close stops the timer and writes what is pending.

@@ -33,10 +33,11 @@ func registerRequestLog(app core.App, logger *slog.Logger) {
 }
 
 // isProbe reports whether a request is routine traffic whose successes
-// are not worth a log line: health probes and realtime subscriptions.
+// are not worth a log line: health probes, metrics scrapes and realtime
+// subscriptions.
 func isProbe(r *http.Request) bool {
 	switch {
-	case r.Method == http.MethodGet && (r.URL.Path == "/api/health" || r.URL.Path == "/api/ready"):
+	case r.Method == http.MethodGet && (r.URL.Path == "/api/health" || r.URL.Path == "/api/ready" || r.URL.Path == "/api/metrics"):
 		return true
 	case r.Method == http.MethodPost && r.URL.Path == "/api/realtime":
 		return true

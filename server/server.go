@@ -33,6 +33,7 @@ func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS
 	registerAuth(app, cfg, logger)
 	registerSettings(app, cfg, logger)
 	registerRateLimits(app, cfg)
+	registerBackups(app, cfg, logger)
 	registerParticipantWrites(app, cfg)
 	registerBatchGuard(app)
 	registerParticipantAuth(app)

@@ -14,6 +14,7 @@ import (
 	"conflicto/hooks"
 	"conflicto/live"
 	"conflicto/memo"
+	"conflicto/metrics"
 	"conflicto/openapi"
 	"conflicto/presence"
 	"conflicto/routes"
@@ -25,10 +26,16 @@ import (
 // files served at / (nil in tests that need none).
 func App(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS) {
 	memo.Register(app)
+	m := metrics.Register(app, cfg.MetricsToken)
 	server.Register(app, cfg, logger, public)
 	p := presence.New(app, presence.FlushInterval)
+	p.OnFlush(m.ObservePresenceFlush)
 	hooks.Register(app, cfg, p)
 	hub := live.Register(app, cfg)
+	m.SetLive(func() metrics.LiveStats {
+		s := hub.Stats()
+		return metrics.LiveStats{Changes: s.Changes, Coalesced: s.Coalesced, Broadcasts: s.Broadcasts, Sent: s.Sent}
+	})
 	routes.Register(app, cfg, p, hub)
 	openapi.Register(app, commands.Version)
 }
