@@ -89,8 +89,14 @@ func TestHostConsoleQA(t *testing.T) {
 	// Two phones ask; moderated, both wait, and the console shows them with their authors.
 	const slides, spam = "Will the slides be shared?", "Buy my coin, link in bio"
 	ada.ask(t, qa, slides)
-	bob.ask(t, qa, spam)
+	asked := time.Now()
 	c.see("listitem", slides+", waiting for approval, 0 upvotes, asked by Ada")
+	// Promptly: a pending question is in no live document, and the
+	// console's presence poll is 10 s.
+	if took := time.Since(asked); took > 4*time.Second {
+		t.Fatalf("the pending question reached the console %v after it was asked, want within 4 s", took)
+	}
+	bob.ask(t, qa, spam)
 	c.see("listitem", spam+", waiting for approval, 0 upvotes, asked by Bob")
 	c.see("heading", "Questions (2)")
 
@@ -136,6 +142,13 @@ func TestHostConsoleQA(t *testing.T) {
 	c.click("button", "Mark “"+slides+"” answered")
 	c.see("listitem", slides+", answered, 1 upvote, pinned, asked by Ada")
 	c.see("button", "Unpin “"+slides+"”")
+	// A new question waits at the top, before the public ones.
+	const lunch = "When is lunch?"
+	cy.ask(t, qa, lunch)
+	c.see("listitem", lunch+", waiting for approval, 0 upvotes, asked by Cy")
+	if list := c.text("list", "Questions (3)"); !before(list, lunch, slides) || !before(list, slides, spam) {
+		t.Fatalf("console's questions not pending, public, hidden: %q", list)
+	}
 	c.idle()
 	c.shot(screenshots(), "host-qa.png")
 

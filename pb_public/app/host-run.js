@@ -426,7 +426,7 @@ function QA({ activity, of, questions, people, busy, done, onChange }) {
               <span class="votes" aria-hidden="true">${h.votesShort(q.votes)}</span>
               <div class="body" aria-hidden="true">
                 <p class="text">${q.text}</p>
-                <p class="muted">${[h.qaState[q.status], q.pinned ? t.pinned : '', h.qaAuthor(author)].filter(Boolean).join(' · ')}</p>
+                <p class="muted">${[h.qaState[q.status], q.pinned ? h.qaPinned : '', h.qaAuthor(author)].filter(Boolean).join(' · ')}</p>
               </div>
               <div class="row-actions">
                 ${q.status === 'pending' ? button(q, h.approve, h.approveShort, { status: 'visible' }, 'small') : null}

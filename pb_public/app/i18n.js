@@ -348,6 +348,7 @@ export const host = {
   qaState: { pending: 'waiting for approval', visible: 'visible', hidden: 'hidden', answered: 'answered' },
   qaEntry: (text, state, votes, pinned, author) =>
     [text, state, `${votes} ${votes === 1 ? 'upvote' : 'upvotes'}`, pinned ? 'pinned' : '', author ? `asked by ${author}` : ''].filter(Boolean).join(', '),
+  qaPinned: 'pinned',
   qaAuthor: (nick) => `asked by ${nick}`,
   qaAnonymousNote: 'Anonymous Q&A: only you see the names.',
   qaUnknown: 'someone who left',
