@@ -140,7 +140,16 @@ export function Run({ pb, id }) {
         // one reaches the host through the record events (the owner may
         // read every question), and a vote through its own record (the
         // count itself is a raw update that sends no question event).
-        const offs = await Promise.all(['questions', 'question_votes'].map((c) => pb.collection(c).subscribe('*', schedule)));
+        // Without them the view still follows, by the live topic and the
+        // presence poll: a refused subscription is no reason to stop.
+        const offs = await Promise.all(
+          ['questions', 'question_votes'].map((c) =>
+            pb
+              .collection(c)
+              .subscribe('*', schedule)
+              .catch(() => async () => {}),
+          ),
+        );
         return () => {
           u();
           offs.forEach((off) => off().catch(() => {}));
