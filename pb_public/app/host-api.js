@@ -51,7 +51,16 @@ export function activitiesOf(pb, sessionId) {
 export const duplicate = (pb, id) => pb.send(`/api/sessions/${id}/duplicate`, { method: 'POST' });
 export const reorder = (pb, id, ids) => pb.send(`/api/sessions/${id}/reorder`, { method: 'POST', body: { activities: ids } });
 export const resetRound = (pb, activityId) => pb.send(`/api/activities/${activityId}/reset`, { method: 'POST' });
+export const ban = (pb, participantId) => pb.send(`/api/participants/${participantId}/ban`, { method: 'POST' });
 export const ownerResults = (pb, activityId) => pb.send(`/api/activities/${activityId}/results`, {});
+
+/**
+ * questionsOf lists every question of a Q&A, whatever its status (the
+ * owner may read them all, authors included), oldest first.
+ */
+export function questionsOf(pb, activityId) {
+  return pb.collection('questions').getFullList({ filter: pb.filter('activity = {:a}', { a: activityId }), sort: 'created' });
+}
 
 /**
  * download fetches the session's export with the host's token and hands

@@ -145,6 +145,16 @@ function WordcloudFields({ s, set, err, disabled }) {
       error=${err.blocklist} area rows="4" disabled=${disabled} />`;
 }
 
+function QaFields({ s, set, err, disabled }) {
+  return html`
+    <${Check} id="qa-moderated" label=${h.moderated} checked=${s.moderated} onChange=${set('moderated')} error=${err.moderated} disabled=${disabled} />
+    <${TextField} id="qa-length" label=${h.questionLength} hint=${h.questionLengthHint} value=${s.max_length} onInput=${set('max_length')}
+      error=${err.max_length} inputmode="numeric" disabled=${disabled} />
+    <${Check} id="qa-anonymous" label=${h.anonymous} checked=${s.anonymous} onChange=${set('anonymous')} error=${err.anonymous} disabled=${disabled} />
+    <${TextField} id="qa-max" label=${h.maxQuestions} hint=${h.maxQuestionsHint} value=${s.max_questions} onInput=${set('max_questions')}
+      error=${err.max_questions} inputmode="numeric" disabled=${disabled} />`;
+}
+
 /**
  * types: per activity type, the form's fields, the form state from a
  * stored config (or the defaults) and back, and the config key a server
@@ -188,6 +198,17 @@ export const types = {
       blocklist: s.blocklist.split('\n').map((x) => x.trim()).filter(Boolean),
     }),
     keys: [['Max words', 'max_words'], ['Max length', 'max_length'], ['Blocklist', 'blocklist']],
+  },
+  qa: {
+    Fields: QaFields,
+    state: (c = {}) => ({
+      moderated: c.moderated ?? false,
+      max_length: str(c.max_length ?? 280),
+      anonymous: c.anonymous ?? false,
+      max_questions: str(c.max_questions ?? 5),
+    }),
+    config: (s) => ({ moderated: s.moderated, max_length: num(s.max_length), anonymous: s.anonymous, max_questions: num(s.max_questions) }),
+    keys: [['Moderated', 'moderated'], ['Max length', 'max_length'], ['Anonymous', 'anonymous'], ['Max questions', 'max_questions']],
   },
 };
 

@@ -8,7 +8,7 @@
 // decides, and the view shows it.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { follow, getLive } from './api.js';
-import { activitiesOf, download, fieldErrors, ownerResults, resetRound } from './host-api.js';
+import { activitiesOf, ban, download, fieldErrors, ownerResults, questionsOf, resetRound } from './host-api.js';
 import { Confirm, ErrorText, Status } from './host-forms.js';
 import { host as h, num, t } from './i18n.js';
 import { Banner, Results, html } from './ui.js';
@@ -35,6 +35,8 @@ export function Run({ pb, id }) {
   const [people, setPeople] = useState([]);
   const [answers, setAnswers] = useState([]);
   const [results, setResults] = useState(null);
+  const [questions, setQuestions] = useState([]);
+  const [confirmBan, setConfirmBan] = useState(null);
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState({});
   const [message, setMessage] = useState('');
@@ -66,10 +68,12 @@ export function Run({ pb, id }) {
     const cur = currentOf(list, docRef.current);
     let rs = [];
     let res = null;
+    let qs = [];
     if (cur) {
-      [rs, res] = await Promise.all([
-        pb.collection('responses').getFullList({ filter: pb.filter('activity = {:a}', { a: cur.id }), expand: 'participant', sort: 'created' }),
+      [rs, res, qs] = await Promise.all([
+        cur.type === 'qa' ? [] : pb.collection('responses').getFullList({ filter: pb.filter('activity = {:a}', { a: cur.id }), expand: 'participant', sort: 'created' }),
         ownerResults(pb, cur.id),
+        cur.type === 'qa' ? questionsOf(pb, cur.id) : [],
       ]);
     }
     if (mine !== generation.current) return s;
@@ -77,11 +81,13 @@ export function Run({ pb, id }) {
     setActs(list);
     if (ps) {
       setPeople(ps);
-      peopleCount.current = ps.length;
+      // The live count leaves banned participants out.
+      peopleCount.current = ps.filter((p) => !p.banned).length;
       peopleAt.current = Date.now();
     }
     setAnswers(rs);
     setResults(res);
+    setQuestions(qs);
     return s;
   };
 
@@ -128,6 +134,26 @@ export function Run({ pb, id }) {
             if (up) schedule();
           },
         });
+      })
+      .then(async (u) => {
+        // The live topic carries the public questions only: a new pending
+        // one reaches the host through the record events (the owner may
+        // read every question), and a vote through its own record (the
+        // count itself is a raw update that sends no question event).
+        // Without them the view still follows, by the live topic and the
+        // presence poll: a refused subscription is no reason to stop.
+        const offs = await Promise.all(
+          ['questions', 'question_votes'].map((c) =>
+            pb
+              .collection(c)
+              .subscribe('*', schedule)
+              .catch(() => async () => {}),
+          ),
+        );
+        return () => {
+          u();
+          offs.forEach((off) => off().catch(() => {}));
+        };
       })
       .then((u) => (cancelled ? u() : (stop = u)))
       .catch((err) => setErrors(fieldErrors(err)));
@@ -260,8 +286,12 @@ export function Run({ pb, id }) {
               ? html`<p class="lead">${h.draftRun}</p>`
               : null}
           ${current
-            ? html`<${Current} activity=${current} of=${acts.length} results=${results?.activity === current.id ? results : null}
-                answers=${answers.filter((r) => r.activity === current.id)} count=${people.length} />`
+            ? current.type === 'qa'
+              ? html`<${QA} activity=${current} of=${acts.length} questions=${questions.filter((q) => q.activity === current.id)}
+                  people=${people} busy=${busy} done=${status === 'completed'}
+                  onChange=${(q, change) => act(() => pb.collection('questions').update(q.id, change))} />`
+              : html`<${Current} activity=${current} of=${acts.length} results=${results?.activity === current.id ? results : null}
+                  answers=${answers.filter((r) => r.activity === current.id)} count=${people.filter((p) => !p.banned).length} />`
             : status === 'active'
               ? html`<p class="muted">${h.nothingYet}</p>`
               : null}
@@ -281,9 +311,22 @@ export function Run({ pb, id }) {
               await pb.collection('participants').delete(p.id);
               peopleAt.current = 0; // list them again now
               setMessage(h.kicked(p.nickname));
-            })} busy=${busy} />
+            })} onBan=${setConfirmBan} busy=${busy} />
         </aside>
       </div>
+      ${confirmBan
+        ? html`<${Confirm} title=${h.confirmBan(confirmBan.nickname)} body=${h.confirmBanBody} yes=${h.confirmBanYes}
+            onNo=${() => setConfirmBan(null)}
+            onYes=${() => {
+              const p = confirmBan;
+              setConfirmBan(null);
+              act(async () => {
+                await ban(pb, p.id);
+                peopleAt.current = 0; // list them again now
+                setMessage(h.banned(p.nickname));
+              });
+            }} />`
+        : null}
       ${confirmEnd
         ? html`<${Confirm} title=${h.confirmEnd} body=${h.confirmEndBody} yes=${h.confirmEndYes} onNo=${() => setConfirmEnd(false)}
             onYes=${() => {
@@ -326,20 +369,92 @@ function Current({ activity, of, results, answers, count }) {
   </div>`;
 }
 
-function People({ people, onKick, busy }) {
+function People({ people, onKick, onBan, busy }) {
   return html`<section aria-labelledby="people-title" class="card-box">
     <h2 id="people-title">${h.participants(num(people.length))}</h2>
     ${people.length
       ? html`<ul class="people" aria-labelledby="people-title">
           ${people.map(
-            (p) => html`<li key=${p.id} aria-label=${h.participant(p.nickname, h.presence[p.presence] || p.presence)}>
-              <span class=${`dot ${p.presence}`} aria-hidden="true"></span>
-              <span class="who" aria-hidden="true">${p.nickname}</span>
-              <span class="muted presence" aria-hidden="true">${h.presence[p.presence] || p.presence}</span>
-              <button type="button" class="secondary small" disabled=${busy} aria-label=${h.kick(p.nickname)} onClick=${() => onKick(p)}>✕</button>
-            </li>`,
+            (p) => {
+              const state = p.banned ? h.bannedName : h.presence[p.presence] || p.presence;
+              return html`<li key=${p.id} class=${p.banned ? 'banned' : undefined} aria-label=${h.participant(p.nickname, state)}>
+                <span class=${`dot ${p.banned ? 'banned' : p.presence}`} aria-hidden="true"></span>
+                <span class="who" aria-hidden="true">${p.nickname}</span>
+                <span class="muted presence" aria-hidden="true">${state}</span>
+                ${p.banned
+                  ? null
+                  : html`<button type="button" class="secondary small danger" disabled=${busy} aria-label=${h.ban(p.nickname)} onClick=${() => onBan(p)}>
+                      ${h.banShort}
+                    </button>`}
+                <button type="button" class="secondary small" disabled=${busy} aria-label=${h.kick(p.nickname)} onClick=${() => onKick(p)}>✕</button>
+              </li>`;
+            },
           )}
         </ul>`
       : html`<p class="muted">${h.noParticipants}</p>`}
   </section>`;
+}
+
+// order is the host's order of a Q&A's questions: waiting ones first
+// (oldest first, as they came), then the public ones in the screen's
+// order (pinned, votes, time), the hidden ones last.
+const RANK = { pending: 0, visible: 1, answered: 1, hidden: 2 };
+function order(a, b) {
+  return (
+    RANK[a.status] - RANK[b.status] ||
+    (a.status === 'pending' ? 0 : Number(b.pinned) - Number(a.pinned) || b.votes - a.votes) ||
+    a.created.localeCompare(b.created) ||
+    a.id.localeCompare(b.id)
+  );
+}
+
+/**
+ * QA is a running Q&A as the host moderates it: every question with its
+ * author (named to the host even in an anonymous Q&A) and its upvotes,
+ * and per state the changes the server allows: a waiting one is approved
+ * or hidden, a public one pinned, marked answered or hidden, a hidden one
+ * shown again. The text is never editable.
+ */
+function QA({ activity, of, questions, people, busy, done, onChange }) {
+  const cfg = activity.config || {};
+  const names = new Map(people.map((p) => [p.id, p.nickname]));
+  const list = [...questions].sort(order);
+  const button = (q, label, short, change, cls = 'secondary small') =>
+    html`<button type="button" class=${cls} disabled=${busy || done} aria-label=${label(q.text)} onClick=${() => onChange(q, change)}>${short}</button>`;
+  return html`<div class="current">
+    <p class="eyebrow">${t.questionOf(activity.position, of)} · ${h.typeLabel.qa} · ${h.stateName[activity.status]}</p>
+    <h3 class="current-title">${activity.title}</h3>
+    ${cfg.anonymous ? html`<p class="hint">${h.qaAnonymousNote}</p>` : null}
+    <h4 id="qa-questions">${h.qaQuestions(num(questions.length))}</h4>
+    ${list.length
+      ? html`<ul class="host-questions" aria-labelledby="qa-questions">
+          ${list.map((q) => {
+            const author = names.get(q.participant) || h.qaUnknown;
+            return html`<li key=${q.id} class=${`host-question ${q.status}`}
+              aria-label=${h.qaEntry(q.text, h.qaState[q.status], q.votes, q.pinned, author)}>
+              <span class="votes" aria-hidden="true">${h.votesShort(q.votes)}</span>
+              <div class="body" aria-hidden="true">
+                <p class="text">${q.text}</p>
+                <p class="muted">${[h.qaState[q.status], q.pinned ? h.qaPinned : '', h.qaAuthor(author)].filter(Boolean).join(' · ')}</p>
+              </div>
+              <div class="row-actions">
+                ${q.status === 'pending' ? button(q, h.approve, h.approveShort, { status: 'visible' }, 'small') : null}
+                ${q.status === 'visible' || q.status === 'answered'
+                  ? button(q, q.pinned ? h.unpin : h.pin, q.pinned ? h.unpinShort : h.pinShort, { pinned: !q.pinned })
+                  : null}
+                ${q.status === 'visible' ? button(q, h.markAnswered, h.answeredShort, { status: 'answered' }) : null}
+                ${q.status === 'hidden'
+                  ? button(q, h.unhide, h.unhideShort, { status: 'visible' })
+                  : button(q, h.hide, h.hideShort, { status: 'hidden' }, 'secondary small danger')}
+              </div>
+            </li>`;
+          })}
+        </ul>`
+      : html`<p class="muted">${h.qaNone}</p>`}
+    <section class="host-only" aria-labelledby="host-only-title">
+      <h3 id="host-only-title">${h.hostOnly}</h3>
+      <h4>${h.notesOf}</h4>
+      <p class="notes">${activity.notes || h.noNotes}</p>
+    </section>
+  </div>`;
 }
