@@ -182,6 +182,9 @@ export async function follow(pb, code, { onDoc, onLink, fresh = false }) {
       onDoc(doc);
     }),
   );
+  // The subscription now carries the token, so a kick from here on closes
+  // this connection; one read covers a kick that came before it.
+  if (fresh) onLink?.(true);
   return () => unsubs.forEach((u) => u().catch(() => {}));
 }
 

@@ -27,6 +27,10 @@ import { QA } from './qa.js';
 
 const HEARTBEAT_MS = 20000;
 const STANDING_SPREAD_MS = 1000;
+// A dropped connection of a joined phone is followed by one read of `me`
+// within this long (a ban refuses the reconnect, so no reconnect read comes);
+// spread so that a room whose Wi-Fi drops does not read all at once.
+const KICK_CHECK_SPREAD_MS = 1000;
 
 function App() {
   const [code, setCode] = useState(codeFromPath);
