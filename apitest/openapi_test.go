@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +22,7 @@ import (
 
 	c "conflicto/collections"
 	"conflicto/config"
+	"conflicto/metrics"
 	"conflicto/openapi"
 )
 
@@ -112,9 +114,26 @@ func serverRoutes(t *testing.T, app core.App, withOnServe bool) []string {
 // TestOpenAPIMatchesTheRouter fails on any /api/ route the server adds to
 // PocketBase's (Conflicto's routes), and any record route of a
 // non-system collection, that the document lacks, and on any documented
-// operation the router does not have.
+// operation the router does not have. GET /api/metrics exists only with
+// CONFLICTO_METRICS_TOKEN, and the document is built at start from the
+// same configuration, so both servers are walked: with the token the
+// route and its operation are there, without it neither is (a document
+// that always listed it would describe a route a default server lacks).
 func TestOpenAPIMatchesTheRouter(t *testing.T) {
-	w := newWorld(t, config.Default())
+	for _, token := range []string{"", "0123456789abcdef0123"} {
+		t.Run("metrics token "+strconv.FormatBool(token != ""), func(t *testing.T) {
+			cfg := config.Default()
+			cfg.MetricsToken = token
+			doc := matchRouter(t, cfg)
+			if _, ok := doc.paths[metrics.Path]["get"]; ok != (token != "") {
+				t.Errorf("token set %v: GET %s documented = %v", token != "", metrics.Path, ok)
+			}
+		})
+	}
+}
+
+func matchRouter(t *testing.T, cfg config.Config) *refDoc {
+	w := newWorld(t, cfg)
 	srv := startServer(t, w.app)
 	doc := loadRefDoc(t, srv.URL)
 	documented := map[string]bool{}
@@ -176,6 +195,7 @@ func TestOpenAPIMatchesTheRouter(t *testing.T) {
 			t.Errorf("%s is documented but the router has no %s %s", p, method, generic)
 		}
 	}
+	return doc
 }
 
 // refValidator validates answers against the documented schemas.

@@ -209,7 +209,7 @@ func TestPrintSetsTheSignupRule(t *testing.T) {
 func TestRegisterServesTheDocument(t *testing.T) {
 	app := newApp(t)
 	want := printDoc(t, app, config.Default())
-	openapi.Register(app, "1.2.3")
+	openapi.Register(app, "1.2.3", false)
 	mux, err := testkit.Mux(app)
 	if err != nil {
 		t.Fatal(err)
