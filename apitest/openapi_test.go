@@ -467,6 +467,11 @@ func TestOpenAPIAnswersMatchTheirSchemas(t *testing.T) {
 	check("GET", votes, base+votes+"?filter=activity='x'", dotTok, "", 400)
 	check("GET", votes+"/{id}", base+votes+"/"+v1.ID, dotTok, "", 200)
 	check("GET", votes+"/{id}", base+votes+"/"+v1.ID, cy, "", 404)
+	// the Q&A's live document, results and export, with a question and an upvote
+	code2 := w.s2.GetString(c.SessionCode)
+	check("GET", "/api/live/{code}", base+"/api/live/"+code2, cy, "", 200)
+	check("GET", "/api/activities/{id}/results", base+"/api/activities/"+qa.Id+"/results", "", "", 200)
+	check("GET", "/api/sessions/{id}/export", base+"/api/sessions/"+w.s2.Id+"/export", other, "", 200)
 	check("PATCH", votes+"/{id}", base+votes+"/"+v1.ID, root, `{"question":"`+q1.ID+`"}`, 400)
 	check("DELETE", votes+"/{id}", base+votes+"/"+v1.ID, cy, "", 404)
 	check("DELETE", votes+"/{id}", base+votes+"/"+v1.ID, dotTok, "", 204)
