@@ -26,8 +26,8 @@ var ServerSet = map[string][]string{
 // who sets it, who sees it. They are added to the field's description in
 // the record and the write schemas.
 var FieldWords = map[string]map[string]string{
-	Sessions: {SessionBlockedWords: "The host's own blocked words, stored normalised (lower case, trimmed, without duplicates); null or [] for none. " +
-		"A bad list: 400 `invalid_blocked_words`."},
+	Sessions: {SessionBlockedWords: "The host's own blocked words, checked like the server's default list, stored normalised as nicknames are (NFKC, trimmed, inner spaces collapsed) " +
+		"in the order given; null or [] for none. Too many words, an empty one, one with control characters or too long, or two alike: 400 `invalid_blocked_words`."},
 	Activities:   {ActivityNotes: "The host's speaker notes."},
 	Participants: {ParticipantBanned: "Set by the host's ban (`POST /api/participants/{id}/ban`): a banned participant's token no longer works and their nickname cannot join the session again."},
 	Questions: {
@@ -178,4 +178,5 @@ func ResultsSchema() apidoc.Schema {
 var Defaulted = map[string][]string{
 	Sessions:   {SessionOwner, SessionStatus},
 	Activities: {ActivityStatus},
+	Questions:  {QuestionStatus},
 }
