@@ -61,7 +61,13 @@ func MeSchema() apidoc.Schema {
 		"id":       apidoc.String(),
 		"nickname": apidoc.String(),
 		"answer":   apidoc.Any().Doc("The canonical value of their answer to the current activity (one of the `*Value` schemas), or null."),
-	}, "id", "nickname", "answer")
+		"standing": apidoc.Nullable(apidoc.Object(apidoc.Props{
+			"rank":    apidoc.Integer().With("minimum", 1).Doc("Their position on the board (from 1; no two share one)."),
+			"score":   apidoc.Integer().Doc("As on the leaderboard."),
+			"correct": apidoc.Integer().Doc("As on the leaderboard."),
+			"of":      apidoc.Integer().Doc("The number of participants ranked."),
+		}, "rank", "score", "correct", "of")).Doc("Their own place on the leaderboard whenever the document shows one (`leaderboard` not null), for every participant, not only the top 10; null otherwise."),
+	}, "id", "nickname", "answer", "standing")
 }
 
 // TopicDoc describes the realtime topic live/{code} (topic.go, deliver.go,

@@ -99,6 +99,8 @@ func isView(col *core.Collection) bool { return col.IsView() }
 // and the filter itself.
 func ruleWords(col *core.Collection, op string, rule *string) string {
 	switch {
+	case rule == nil && c.RuleWords[col.Name][op] != "":
+		return "\n\n**Who:** superusers only (anyone else: 403). " + c.RuleWords[col.Name][op]
 	case rule == nil:
 		return "\n\n**Who:** superusers only (anyone else: 403)."
 	case *rule == "":
@@ -189,10 +191,14 @@ func recordSchema(names map[string]string, col *core.Collection) apidoc.Schema {
 		if writeOnly(col, f) {
 			continue
 		}
-		s := fieldSchema(names, col, f)
-		if f.GetHidden() {
-			s = s.Doc(strings.TrimSpace(describe(s) + " Hidden: present only where the server shows it (superusers, and what the collection's description says)."))
-		} else if !(col.IsAuth() && name == core.FieldNameEmail) {
+		s := withWords(fieldSchema(names, col, f), c.FieldWords[col.Name][name])
+		readBy, partial := c.ReadBy[col.Name][name]
+		switch {
+		case f.GetHidden():
+			s = s.Doc(strings.TrimSpace(describe(s) + " Hidden: present only where the server shows it (superusers, and what this description says)."))
+		case partial:
+			s = withWords(s, readBy)
+		case !(col.IsAuth() && name == core.FieldNameEmail):
 			required = append(required, name)
 		}
 		if serverSet(col, f) {
@@ -226,16 +232,16 @@ func writeSchema(names map[string]string, col *core.Collection, create bool) api
 				props[name] = ignored
 				continue
 			}
-			props[name] = fieldSchema(names, col, f).Doc("Set by the server: only empty or unchanged (400 `read_only` otherwise).")
+			props[name] = withWords(fieldSchema(names, col, f).Doc("Set by the server: only empty or unchanged (400 `read_only` otherwise)."), c.FieldWords[col.Name][name])
 			continue
 		}
-		if f.GetHidden() && !writeOnly(col, f) {
+		if f.GetHidden() && !writeOnly(col, f) && !slices.Contains(c.SentHidden[col.Name], name) {
 			if _, ok := c.Computed[col.Name][name]; !ok {
-				props[name] = fieldSchema(names, col, f).Doc("Hidden: superusers only (400 `read_only` for anyone else).")
+				props[name] = withWords(fieldSchema(names, col, f).Doc("Hidden: superusers only (400 `read_only` for anyone else)."), c.FieldWords[col.Name][name])
 				continue
 			}
 		}
-		props[name] = fieldSchema(names, col, f)
+		props[name] = withWords(fieldSchema(names, col, f), c.FieldWords[col.Name][name])
 		if create && requiredOnCreate(col, f) {
 			required = append(required, name)
 		}
@@ -308,6 +314,14 @@ func requiredOnCreate(col *core.Collection, f core.Field) bool {
 		return f.Required
 	}
 	return false
+}
+
+// withWords adds words to a schema's description.
+func withWords(s apidoc.Schema, words string) apidoc.Schema {
+	if words == "" {
+		return s
+	}
+	return s.Doc(strings.TrimSpace(describe(s) + " " + words))
 }
 
 func describe(s apidoc.Schema) string {

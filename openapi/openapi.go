@@ -21,6 +21,7 @@ import (
 	"conflicto/apidoc"
 	c "conflicto/collections"
 	"conflicto/live"
+	"conflicto/metrics"
 	"conflicto/routes"
 	"conflicto/server"
 )
@@ -47,8 +48,8 @@ type tag struct {
 
 // Build returns the OpenAPI document of app as JSON: its collections as
 // they are now and the custom routes. version is the server's.
-func Build(app core.App, version string) ([]byte, error) {
-	d, err := build(app, version)
+func Build(app core.App, version string, withMetrics bool) ([]byte, error) {
+	d, err := build(app, version, withMetrics)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +63,7 @@ func Build(app core.App, version string) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-func build(app core.App, version string) (*document, error) {
+func build(app core.App, version string, withMetrics bool) (*document, error) {
 	cols, err := app.FindAllCollections()
 	if err != nil {
 		return nil, fmt.Errorf("openapi: list collections: %w", err)
@@ -104,6 +105,11 @@ func build(app core.App, version string) (*document, error) {
 		d.addOp(r.Method, r.Path, r.Op, r.BodyLimit)
 	}
 	d.addOp(http.MethodGet, server.ReadyPath, server.ReadyDoc, 0)
+	if withMetrics {
+		// The document describes the server as it runs: without the token
+		// the route does not exist, so neither does its operation.
+		d.addOp(http.MethodGet, metrics.Path, metricsDoc, 0)
+	}
 	d.addOp(http.MethodGet, DocPath, docDoc, 0)
 	addRealtime(d)
 	d.Components["schemas"] = schemas

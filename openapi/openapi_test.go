@@ -15,6 +15,7 @@ import (
 	c "conflicto/collections"
 	"conflicto/config"
 	"conflicto/internal/testkit"
+	"conflicto/metrics"
 	_ "conflicto/migrations"
 	"conflicto/openapi"
 	"conflicto/routes"
@@ -209,7 +210,7 @@ func TestPrintSetsTheSignupRule(t *testing.T) {
 func TestRegisterServesTheDocument(t *testing.T) {
 	app := newApp(t)
 	want := printDoc(t, app, config.Default())
-	openapi.Register(app, "1.2.3")
+	openapi.Register(app, "1.2.3", false)
 	mux, err := testkit.Mux(app)
 	if err != nil {
 		t.Fatal(err)
@@ -221,5 +222,24 @@ func TestRegisterServesTheDocument(t *testing.T) {
 	}
 	if !bytes.Equal(rec.Body.Bytes(), want) {
 		t.Error("the served document differs from the printed one")
+	}
+}
+
+// TestPrintDocumentsMetricsWithTheToken: GET /api/metrics is in the
+// document exactly when CONFLICTO_METRICS_TOKEN is set, as the route is.
+func TestPrintDocumentsMetricsWithTheToken(t *testing.T) {
+	for _, token := range []string{"", "0123456789abcdef0123"} {
+		cfg := config.Default()
+		cfg.MetricsToken = token
+		var d struct {
+			Paths map[string]map[string]json.RawMessage
+		}
+		if err := json.Unmarshal(printDoc(t, newApp(t), cfg), &d); err != nil {
+			t.Fatal(err)
+		}
+		_, ok := d.Paths[metrics.Path]["get"]
+		if ok != (token != "") {
+			t.Errorf("token set %v: GET %s documented = %v", token != "", metrics.Path, ok)
+		}
 	}
 }

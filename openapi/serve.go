@@ -13,10 +13,11 @@ import (
 
 // Register builds the document when the server starts, from the
 // collections as they are then, and serves it at DocPath. A document that
-// cannot be built stops the start.
-func Register(app core.App, version string) {
+// cannot be built stops the start. withMetrics says whether the server
+// serves GET /api/metrics (CONFLICTO_METRICS_TOKEN is set).
+func Register(app core.App, version string, withMetrics bool) {
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
-		doc, err := Build(e.App, version)
+		doc, err := Build(e.App, version, withMetrics)
 		if err != nil {
 			return err
 		}
@@ -39,5 +40,5 @@ func Print(app core.App, cfg config.Config, version string) ([]byte, error) {
 	if err := server.SyncSignupRule(app, cfg.AllowSignup); err != nil {
 		return nil, fmt.Errorf("openapi: sign-up rule: %w", err)
 	}
-	return Build(app, version)
+	return Build(app, version, cfg.MetricsToken != "")
 }

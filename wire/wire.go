@@ -37,5 +37,5 @@ func App(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS) {
 		return metrics.LiveStats{Changes: s.Changes, Coalesced: s.Coalesced, Broadcasts: s.Broadcasts, Sent: s.Sent}
 	})
 	routes.Register(app, cfg, p, hub)
-	openapi.Register(app, commands.Version)
+	openapi.Register(app, commands.Version, cfg.MetricsToken != "")
 }
