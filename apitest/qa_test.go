@@ -1,6 +1,8 @@
 package apitest_test
 
 import (
+	"bytes"
+	stdcsv "encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -643,10 +645,16 @@ func TestQAExport(t *testing.T) {
 	}
 	csv := getJSON(t, q.base+"/api/sessions/"+q.s1.Id+"/export?format=csv", host)
 	qaWant(t, "csv export", csv, 200, "pending in export?", `'=shown in export?`, `""votes"":1`)
+	rows, err := stdcsv.NewReader(bytes.NewReader(csv.body)).ReadAll() // every row as wide as the header
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("csv export does not parse as rows of the header's width: %v (%d rows)", err, len(rows))
+	}
 }
 
-// The batch API reaches the same rules: a question asked in a batch names
-// its author, and someone else's name is refused there too.
+// A participant cannot ask through the batch API: its sub-requests would
+// skip the route middlewares (the write limit among them), so a
+// participant's batch is refused whole (server/batch.go) and nothing is
+// asked.
 func TestQABatchPath(t *testing.T) {
 	t.Parallel()
 	q := newQA(t, "", `{}`, true)
@@ -656,16 +664,11 @@ func TestQABatchPath(t *testing.T) {
 	if err := q.app.Save(settings); err != nil {
 		t.Fatal(err)
 	}
-	batch := func(participant string) httpResult {
-		body := fmt.Sprintf(`{"requests":[{"method":"POST","url":"/api/collections/questions/records","body":{"activity":%q,"participant":%q,"text":"batched?"}}]}`,
-			q.act.Id, participant)
-		return postJSON(t, q.base+"/api/batch", body, token(t, q.ada))
-	}
-	qaWant(t, "batch as someone else", batch(q.bob.Id), 400, "forbidden_participant")
-	qaWant(t, "batch", batch(q.ada.Id), 200, `"status":200`)
-	r, err := q.app.FindFirstRecordByData(c.Questions, c.QuestionText, "batched?")
-	if err != nil || r.GetString(c.QuestionParticipant) != q.ada.Id {
-		t.Fatalf("batched question: %v %v", r, err)
+	body := fmt.Sprintf(`{"requests":[{"method":"POST","url":"/api/collections/questions/records","body":{"activity":%q,"participant":%q,"text":"batched?"}}]}`,
+		q.act.Id, q.ada.Id)
+	qaWant(t, "batch", postJSON(t, q.base+"/api/batch", body, token(t, q.ada)), 403)
+	if r, err := q.app.FindFirstRecordByData(c.Questions, c.QuestionText, "batched?"); err == nil {
+		t.Fatalf("a batched question was asked: %v", r)
 	}
 }
 

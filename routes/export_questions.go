@@ -30,6 +30,8 @@ type exportQuestion struct {
 	Pinned      bool           `db:"pinned"`
 	Votes       int            `db:"votes"`
 	Created     types.DateTime `db:"created"`
+	// Banned is the author's ban, for the CSV's last column.
+	Banned bool `db:"banned"`
 }
 
 // sessionQuestions streams a session's questions by activity position,
@@ -40,7 +42,8 @@ func sessionQuestions(app core.App, sessionID string, each func(*exportQuestion)
 			"a.[[" + c.ActivityType + "]] AS type, a.[[" + c.ActivityTitle + "]] AS title, " +
 			"q.[[" + c.QuestionParticipant + "]] AS participant, COALESCE(p.[[" + c.ParticipantNickname + "]], '') AS nickname, " +
 			"q.[[" + c.QuestionText + "]] AS text, q.[[" + c.QuestionStatus + "]] AS status, q.[[" + c.QuestionPinned + "]] AS pinned, " +
-			"q.[[" + c.QuestionVoteCount + "]] AS votes, q.[[" + c.FieldCreated + "]] AS created " +
+			"q.[[" + c.QuestionVoteCount + "]] AS votes, q.[[" + c.FieldCreated + "]] AS created, " +
+			"COALESCE(p.[[" + c.ParticipantBanned + "]], FALSE) AS banned " +
 			"FROM {{" + c.Activities + "}} a " +
 			"JOIN {{" + c.Questions + "}} q ON q.[[" + c.QuestionActivity + "]] = a.[[id]] " +
 			"LEFT JOIN {{" + c.Participants + "}} p ON p.[[id]] = q.[[" + c.QuestionParticipant + "]] " +
@@ -64,12 +67,13 @@ func sessionQuestions(app core.App, sessionID string, each func(*exportQuestion)
 
 // writeQuestionsCSV writes one row per question after the answers: answer
 // is the question's text, value its state as JSON ({status, pinned,
-// votes}), score its votes, answered_at when it was asked.
+// votes}), score its votes, answered_at when it was asked,
+// participant_banned the author's ban (as on the answers' rows).
 func writeQuestionsCSV(app core.App, cw formulaSafeCSV, code, sessionID string) error {
 	err := sessionQuestions(app, sessionID, func(q *exportQuestion) error {
 		state, _ := json.Marshal(map[string]any{"status": q.Status, "pinned": q.Pinned, "votes": q.Votes})
 		return cw.Write([]string{code, strconv.Itoa(q.Position), q.Type, q.Title,
-			q.Nickname, q.Text, string(state), strconv.Itoa(q.Votes), q.Created.String()})
+			q.Nickname, q.Text, string(state), strconv.Itoa(q.Votes), q.Created.String(), strconv.FormatBool(q.Banned)})
 	})
 	cw.Flush()
 	if err != nil {
