@@ -30,7 +30,7 @@ func newApp(t *testing.T, wired bool) *tests.TestApp {
 	if err := base.RunAllMigrations(); err != nil {
 		t.Fatal(err)
 	}
-	if err := base.ResetBootstrapState(); err != nil {
+	if err := base.ClearBootstrap(); err != nil {
 		t.Fatal(err)
 	}
 	app, err := tests.NewTestApp(dir)
