@@ -176,31 +176,10 @@ func explainResponseCreate(e *core.RequestEvent, body map[string]any) error {
 	if !isCollection(e.Auth, c.Participants) {
 		return apis.NewForbiddenError("Only participants answer, through their join token.", nil)
 	}
-	participants := bodyIDs(body, c.ResponseParticipant)
-	if len(participants) == 0 {
-		return apierr.BadRequest(c.ResponseParticipant, "validation_required", "Name yourself as the participant.")
+	if err := explainSelf(e, body, c.ResponseParticipant, "A participant answers only for themselves."); err != nil {
+		return err
 	}
-	for _, id := range participants {
-		if id != e.Auth.Id {
-			return apierr.BadRequest(c.ResponseParticipant, "forbidden_participant", "A participant answers only for themselves.")
-		}
-	}
-	acts := bodyIDs(body, c.ResponseActivity)
-	if len(acts) == 0 {
-		return apierr.BadRequest(c.ResponseActivity, "validation_required", "Name the activity you answer.")
-	}
-	mine := e.Auth.GetString(c.ParticipantSession)
-	for _, id := range acts {
-		var session string
-		err := e.App.DB().Select(c.ActivitySession).From(c.Activities).Where(dbx.HashExp{"id": id}).Row(&session)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return apierr.ServerFault(err)
-		}
-		if session != mine {
-			return apierr.BadRequest(c.ResponseActivity, "validation_missing_rel_records", "No activity of your session has this id.")
-		}
-	}
-	return nil
+	return explainInOwnSession(e, body, c.ResponseActivity, c.Activities, c.ActivitySession, "Name the activity you answer.", "No activity of your session has this id.")
 }
 
 // explainQuestionCreate: a participant asks in an activity of their own
@@ -220,14 +199,8 @@ func explainVoteCreate(e *core.RequestEvent, body map[string]any) error {
 	if !isCollection(e.Auth, c.Participants) {
 		return apis.NewForbiddenError("Only participants upvote, through their join token.", nil)
 	}
-	participants := bodyIDs(body, c.VoteParticipant)
-	if len(participants) == 0 {
-		return apierr.BadRequest(c.VoteParticipant, "validation_required", "Name yourself as the participant.")
-	}
-	for _, id := range participants {
-		if id != e.Auth.Id {
-			return apierr.BadRequest(c.VoteParticipant, "forbidden_participant", "A participant upvotes only for themselves.")
-		}
+	if err := explainSelf(e, body, c.VoteParticipant, "A participant upvotes only for themselves."); err != nil {
+		return err
 	}
 	ids := bodyIDs(body, c.VoteQuestion)
 	if len(ids) == 0 {
@@ -244,6 +217,21 @@ func explainVoteCreate(e *core.RequestEvent, body map[string]any) error {
 		}
 		if session != mine {
 			return apierr.BadRequest(c.VoteQuestion, "validation_missing_rel_records", "No question of your session has this id.")
+		}
+	}
+	return nil
+}
+
+// explainSelf explains a refused participant field: missing, or someone
+// other than the caller.
+func explainSelf(e *core.RequestEvent, body map[string]any, field, other string) error {
+	ids := bodyIDs(body, field)
+	if len(ids) == 0 {
+		return apierr.BadRequest(field, "validation_required", "Name yourself as the participant.")
+	}
+	for _, id := range ids {
+		if id != e.Auth.Id {
+			return apierr.BadRequest(field, "forbidden_participant", other)
 		}
 	}
 	return nil
