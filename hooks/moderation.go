@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"conflicto/apierr"
 	c "conflicto/collections"
+	"conflicto/memo"
 	"conflicto/wordfilter"
 )
 
@@ -41,18 +41,17 @@ func cleanBlockedWords(r *core.Record) error {
 	return nil
 }
 
-// sessionBlockedWords reads a session's own blocked words.
+// sessionBlockedWords reads a session's own blocked words, from the memo
+// (which reads the database inside a transaction).
 func sessionBlockedWords(app core.App, sessionID string) ([]string, error) {
-	var raw types.JSONRaw
-	err := app.DB().Select(c.SessionBlockedWords).From(c.Sessions).
-		Where(dbx.HashExp{"id": sessionID}).Row(&raw)
+	session, err := memo.Of(app).Session(app, sessionID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil // the relation check answers for a missing session
 	}
 	if err != nil {
 		return nil, fmt.Errorf("blocked words of session %s: %w", sessionID, err)
 	}
-	return c.DecodeWords(raw), nil
+	return session.BlockedWords, nil
 }
 
 // filterNickname refuses a nickname that holds a blocked word, on create

@@ -114,9 +114,9 @@ func prepareResponse(app core.App, r, original *core.Record) error {
 	}
 	// The session's own blocked words (for word clouds; the server's
 	// default list is the activity rules' own).
-	var sessionWords []string
-	if session, err := m.Session(app, act.SessionID); err == nil {
-		sessionWords = session.BlockedWords
+	sessionWords, err := sessionBlockedWords(app, act.SessionID)
+	if err != nil {
+		return apierr.ServerFault(err)
 	}
 	answer, verr := rules.Validate(c.RawJSON(r, c.ResponseValue), sessionWords)
 	if verr != nil {
