@@ -1,15 +1,21 @@
 package apitest_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/pocketbase/pocketbase/tools/logger"
 
 	"conflicto/config"
+	"conflicto/logging"
 )
 
 // writeOf sends one request and returns its status, Retry-After and body.
@@ -110,5 +116,78 @@ func TestParticipantWriteLimitOff(t *testing.T) {
 		if status, _, body := writeOf(t, http.MethodPost, srv.URL+"/api/participants/heartbeat", "", ada); status != http.StatusNoContent {
 			t.Fatalf("heartbeat %d: %d %s", i+1, status, body)
 		}
+	}
+}
+
+// A participant who writes again before the Retry-After of a refusal has
+// passed is ignoring it, as a flooding script does: the first refusal
+// leaves at once and is logged; the repeated ones are held (up to a
+// second, never past Retry-After), still 429 with Retry-After, and leave no
+// request-log line and no entry in PocketBase's activity log.
+func TestRepeatedRefusalsAreHeldAndQuiet(t *testing.T) {
+	t.Parallel()
+	logs := &logBuffer{}
+	w := newWorldOn(t, newTestAppWithLogger(t, config.Default(), logging.New(logs, slog.LevelInfo, config.LogFormatJSON)))
+	defer w.app.Cleanup()
+	w.app.Settings().Logs.MaxDays = 1 // test apps keep no activity log
+	srv := startServer(t, w.app)
+	ada := token(t, w.ada)
+	heartbeat := srv.URL + "/api/participants/heartbeat"
+	for i := range 10 {
+		if status, _, body := writeOf(t, http.MethodPost, heartbeat, "", ada); status != http.StatusNoContent {
+			t.Fatalf("heartbeat %d: %d %s", i+1, status, body)
+		}
+	}
+	refuse := func(n int) (took time.Duration) {
+		start := time.Now()
+		status, retry, body := writeOf(t, http.MethodPost, heartbeat, "", ada)
+		took = time.Since(start)
+		secs, err := strconv.Atoi(retry)
+		if status != http.StatusTooManyRequests || err != nil || secs < 1 || !strings.Contains(body, `"retry_after":`) {
+			t.Fatalf("heartbeat %d: %d, Retry-After %q, %s; want 429 with Retry-After", n, status, retry, body)
+		}
+		return took
+	}
+	refuse(11)
+	// The bucket gives one write back a second, so the next is about a
+	// second away: the hold is min(that, 1 s), well over 300 ms.
+	if took := refuse(12); took < 300*time.Millisecond {
+		t.Fatalf("refusal 12, sent before Retry-After, answered after %s: want it held", took)
+	}
+
+	var refused int
+	for _, line := range logs.Lines(t) {
+		if line["msg"] == "request" && line["path"] == "/api/participants/heartbeat" && line["status"] == float64(429) {
+			refused++
+		}
+	}
+	if refused != 1 {
+		t.Fatalf("%d request-log lines for 429s, want 1 (the first refusal; the repeated are counted in one line later)\n%s", refused, logs)
+	}
+
+	batch, ok := w.app.Logger().Handler().(*logger.BatchHandler)
+	if !ok {
+		t.Fatalf("PocketBase's logger handler is %T", w.app.Logger().Handler())
+	}
+	// PocketBase adds each entry from a goroutine of its own: flush until the
+	// first refusal's entry is stored, then once more for any straggler.
+	var stored int
+	count := func() {
+		t.Helper()
+		if err := batch.WriteAll(context.WithValue(context.Background(), logger.BlockKey, true)); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.app.AuxDB().NewQuery(`SELECT COUNT(*) FROM _logs WHERE json_extract(data, '$.status') = 429`).Row(&stored); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count()
+	for deadline := time.Now().Add(10 * time.Second); stored == 0 && time.Now().Before(deadline); count() {
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	count()
+	if stored != 1 {
+		t.Fatalf("%d activity-log entries for 429s, want 1", stored)
 	}
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -9,7 +10,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
-	"conflicto/apierr"
 	c "conflicto/collections"
 	"conflicto/config"
 	"conflicto/ratelimit"
@@ -32,24 +32,26 @@ var participantWriteRoutes = map[string]bool{
 	http.MethodPost + " /api/participants/heartbeat": true,
 }
 
-func registerParticipantWrites(app core.App, cfg config.Config) {
+func registerParticipantWrites(app core.App, cfg config.Config, logger *slog.Logger) {
 	if !cfg.RateLimits {
 		return
 	}
 	buckets := ratelimit.New(cfg.RateWrites.Max, cfg.RateWrites.Per)
+	refusals := newThrottle(logger, "participant writes")
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.Bind(&hook.Handler[*core.RequestEvent]{
 			Id: "conflictoParticipantWrites",
 			// After the token is read (and dropped when its session has
 			// ended) and after PocketBase's limiter, before any body is
-			// read: a refused write costs next to nothing.
+			// read: a refused write costs next to nothing (and a script
+			// that ignores Retry-After is held: throttle.go).
 			Priority: apis.DefaultRateLimitMiddlewarePriority + 1,
 			Func: func(e *core.RequestEvent) error {
 				if e.Auth == nil || e.Auth.Collection().Name != c.Participants || !isParticipantWrite(e) {
 					return e.Next()
 				}
 				if ok, retry := buckets.Take(e.Auth.Id); !ok {
-					return apierr.TooManyRequests(e, retry,
+					return refusals.refuse(e, e.Auth.Id, retry,
 						fmt.Sprintf("Too many writes: at most %d per %s per participant.", cfg.RateWrites.Max, cfg.RateWrites.Per))
 				}
 				return e.Next()

@@ -67,7 +67,7 @@ func logRequest(e *core.RequestEvent, logger *slog.Logger) error {
 	if status == 0 {
 		status = http.StatusOK
 	}
-	if status < 400 && isProbe(e.Request) {
+	if status < 400 && isProbe(e.Request) || e.Get(quietRequestKey) != nil {
 		return err
 	}
 

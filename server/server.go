@@ -34,7 +34,7 @@ func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS
 	registerSettings(app, cfg, logger)
 	registerRateLimits(app, cfg)
 	registerBackups(app, cfg, logger)
-	registerParticipantWrites(app, cfg)
+	registerParticipantWrites(app, cfg, logger)
 	registerBatchGuard(app)
 	registerParticipantAuth(app)
 	registerParticipantTokens(app, cfg)

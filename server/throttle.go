@@ -1,0 +1,134 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"conflicto/apierr"
+)
+
+// A phone that is refused waits for Retry-After; a script does not. When
+// one token sends thousands of writes a second, answering each refusal at
+// once would keep the server as busy as accepting them: every refusal is
+// a request to route, authenticate, log and answer, on the two cores the
+// rest of the room is using. So the throttle answers a refusal at once
+// only when it starts a streak. A write that arrives while the previous
+// refusal's Retry-After is still running ignored it: its 429 is held for
+// up to maxRefusalHold before it leaves, it gets no log line of its own (a
+// line every refusalLogEvery says how many there were), and it skips
+// PocketBase's activity log (the dashboard's logs). A flood on C
+// connections then costs about C requests per maxRefusalHold, whatever
+// the client's speed, and the answer a client gets is the same 429 with
+// Retry-After.
+
+// maxRefusalHold is the longest a repeated refusal is held.
+const maxRefusalHold = time.Second
+
+// maxHeldRefusals bounds the refusals held at once, server-wide (each is
+// a sleeping goroutine and an open connection); beyond it they leave at
+// once.
+const maxHeldRefusals = 10000
+
+// refusalLogEvery is how often a streak's repeated refusals are logged.
+const refusalLogEvery = 10 * time.Second
+
+// skipActivityLogKey is PocketBase's request-event key that keeps a
+// request out of its activity log when the handler returns no error
+// (apis.SkipSuccessActivityLog sets it, but also calls the next handler).
+// TestRepeatedRefusalsAreHeldAndQuiet fails if PocketBase renames it.
+const skipActivityLogKey = "__skipSuccessActivityLogger"
+
+// quietRequestKey marks a request the stdout request log leaves out
+// because another line accounts for it.
+const quietRequestKey = "conflictoQuiet"
+
+// throttle answers the refusals of one limit.
+type throttle struct {
+	logger *slog.Logger
+	what   string        // what is limited, for the log ("writes")
+	hold   time.Duration // maxRefusalHold; tests shorten it
+	held   atomic.Int64
+
+	mu      sync.Mutex
+	streaks map[string]*streak
+}
+
+// streak is a key's run of refusals.
+type streak struct {
+	until time.Time // when the last refusal's Retry-After ends
+	quiet int       // repeated refusals not logged yet
+	total int       // repeated refusals in the streak
+}
+
+func newThrottle(logger *slog.Logger, what string) *throttle {
+	return &throttle{logger: logger, what: what, hold: maxRefusalHold, streaks: map[string]*streak{}}
+}
+
+// refuse answers a refused request of key: 429 with Retry-After (retry)
+// and message, held and quiet when key is ignoring an earlier Retry-After.
+func (t *throttle) refuse(e *core.RequestEvent, key string, retry time.Duration, message string) error {
+	now := time.Now()
+	t.mu.Lock()
+	s := t.streaks[key]
+	repeated := s != nil && now.Before(s.until)
+	if s == nil {
+		s = &streak{}
+		t.streaks[key] = s
+		time.AfterFunc(refusalLogEvery, func() { t.report(key) })
+	}
+	s.until = now.Add(retry)
+	if repeated {
+		s.quiet++
+		s.total++
+	}
+	t.mu.Unlock()
+
+	err := apierr.TooManyRequests(e, retry, message)
+	if !repeated {
+		return err // an ordinary refusal: logged like any request
+	}
+	if t.held.Add(1) <= maxHeldRefusals {
+		wait(e.Request.Context(), min(retry, t.hold))
+	}
+	t.held.Add(-1)
+	e.Set(skipActivityLogKey, true)
+	e.Set(quietRequestKey, true)
+	return e.JSON(http.StatusTooManyRequests, err)
+}
+
+// report logs how many repeated refusals key had since the last report,
+// and forgets the streak once its Retry-After is over.
+func (t *throttle) report(key string) {
+	t.mu.Lock()
+	s := t.streaks[key]
+	quiet, total := s.quiet, s.total
+	s.quiet = 0
+	over := !time.Now().Before(s.until)
+	if over {
+		delete(t.streaks, key)
+	} else {
+		time.AfterFunc(refusalLogEvery, func() { t.report(key) })
+	}
+	t.mu.Unlock()
+	if quiet > 0 {
+		t.logger.Warn("throttled: refusals held for ignoring Retry-After",
+			slog.String("limit", t.what), slog.String("key", key),
+			slog.Int("refused", quiet), slog.Int("refused_in_streak", total), slog.Bool("streak_over", over))
+	}
+}
+
+// wait sleeps for d or until ctx is done.
+func wait(ctx context.Context, d time.Duration) {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+}
