@@ -17,9 +17,10 @@ import (
 // N phones join, plus one flooder. Then 2 × pairs rounds alternate, calm
 // first: in each the host advances to a fresh poll and every phone answers
 // it once at a random moment within -window; in a flood round the flooder
-// also answers, then sends -flood-n answer changes (PATCH of its own
+// also answers, then sends up to -flood-n answer changes (PATCH of its own
 // response, a write the per-participant limit counts) as fast as -flood-c
-// connections carry them, from the start of the window. Each round is one
+// connections carry them, from the start of the window until every phone
+// has answered. Each round is one
 // run; a last run compares the phones' answer p99 of calm and flood rounds
 // (median and spread across rounds) and says whether the flooder was
 // throttled with 429 and Retry-After. The target: the flood slows
@@ -119,6 +120,8 @@ func runFlood(ctx, checkCtx context.Context, api *API, o *Options, pid int) []*R
 			totalFloodOK += s.Status["200"]
 			run.Extra = map[string]any{
 				"flood_s":                 round2(fr.end.Sub(fr.start).Seconds()),
+			"flood_sent":              s.Count,
+			"flood_per_s":             round2(float64(s.Count) / max(fr.end.Sub(fr.start).Seconds(), 0.001)),
 				"flood_429":               n429,
 				"flood_429_retry_after":   fr.retry.Load(),
 				"flood_accepted":          s.Status["200"],
@@ -198,17 +201,23 @@ func floodOneRound(ctx context.Context, api *API, o *Options, fx *Fixture, poll 
 	fr.start = time.Now()
 	var floodDone atomic.Bool
 	var wg sync.WaitGroup
+	// The flood lasts until its -flood-n writes are sent or every phone
+	// has answered, whichever comes first: a server that holds refusals
+	// slows the flooder down, and flooding an empty room measures nothing.
+	floodCtx, stopFlood := context.WithCancel(ctx)
+	defer stopFlood()
+	var floodWG sync.WaitGroup
 	if flooding {
 		var sent atomic.Int64
 		var fwg sync.WaitGroup
 		for range o.FloodC {
 			fwg.Go(func() {
-				for sent.Add(1) <= int64(o.FloodN) && ctx.Err() == nil {
-					floodWrite(ctx, api, fr, flooder, floodID)
+				for floodCtx.Err() == nil && sent.Add(1) <= int64(o.FloodN) {
+					floodWrite(floodCtx, api, fr, flooder, floodID)
 				}
 			})
 		}
-		wg.Go(func() {
+		floodWG.Go(func() {
 			fwg.Wait()
 			fr.end = time.Now()
 			floodDone.Store(true)
@@ -239,6 +248,8 @@ func floodOneRound(ctx context.Context, api *API, o *Options, fx *Fixture, poll 
 		})
 	}
 	wg.Wait()
+	stopFlood()
+	floodWG.Wait()
 	return fr, acked
 }
 

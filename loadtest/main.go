@@ -160,7 +160,7 @@ func (o *Options) validate() error {
 	check(o.Pairs >= 1 && o.Pairs <= 10, "-pairs must be 1..10")
 	check(o.Window >= 500*time.Millisecond && o.Window <= time.Minute, "-window must be 500ms..1m")
 	check(o.FloodN >= 1 && o.FloodN <= 100000, "-flood-n must be 1..100000")
-	check(o.FloodC >= 1 && o.FloodC <= 64, "-flood-c must be 1..64")
+	check(o.FloodC >= 1 && o.FloodC <= 512, "-flood-c must be 1..512")
 	check(o.N >= 1 && o.N <= 100000, "-n must be 1..100000")
 	check(o.C >= 1 && o.C <= 500, "-c must be 1..500")
 	check(o.Repeat >= 0 && o.Repeat <= 9, "-repeat must be 0..9")
