@@ -105,3 +105,31 @@ func TestBatchBodiesAreRefusedUnread(t *testing.T) {
 		t.Fatalf("over the batch limit, chunked: %d after reading %d bytes, want 413 near the limit", status, read)
 	}
 }
+
+// The responses create rule is checked in Go (the stored rule is empty):
+// it must hold inside a batch too, whose sub-requests skip the router's
+// middlewares. A guest's and a host's batch answering for Ada are refused,
+// and nothing is stored.
+func TestBatchKeepsTheResponsesCreateRule(t *testing.T) {
+	w := newWorld(t, config.Default())
+	defer w.app.Cleanup()
+	enableBatch(t, w, 50)
+	act := createActivity(t, w.app, w.s1, "poll", pollConfig)
+	activate(t, w.app, act)
+	srv := startServer(t, w.app)
+	batch := fmt.Sprintf(`{"requests":[{"method":"POST","url":"/api/collections/responses/records","body":{"activity":%q,"participant":%q,"value":{"choices":[0]}}}]}`, act.Id, w.ada.Id)
+	for _, s := range []struct {
+		who, auth, want string
+	}{
+		{"a guest", "", `"status":401`},
+		{"the host", w.headers(t, actorOwner)["Authorization"], `"status":403`},
+	} {
+		status, _, body := writeOf(t, http.MethodPost, srv.URL+"/api/batch", batch, s.auth)
+		if status != http.StatusBadRequest || !strings.Contains(body, s.want) {
+			t.Errorf("%s's batch answering for Ada: %d %.300s, want 400 with the sub-request's %s", s.who, status, body, s.want)
+		}
+	}
+	if n, err := w.app.CountRecords("responses"); err != nil || n != 0 {
+		t.Fatalf("%d responses stored (%v), want none", n, err)
+	}
+}

@@ -36,7 +36,7 @@ var explained = map[string]func(e *core.RequestEvent, body map[string]any) error
 	c.Sessions:      explainSessionCreate,
 	c.Activities:    explainActivityCreate,
 	c.Participants:  nil, // create is superusers-only: PocketBase's 403 says so
-	c.Responses:     explainResponseCreate,
+	c.Responses:     nil, // the create rule is in Go: guardResponseCreate says why
 	c.Questions:     explainQuestionCreate,
 	c.QuestionVotes: explainVoteCreate,
 }
@@ -167,19 +167,6 @@ func explainActivityCreate(e *core.RequestEvent, body map[string]any) error {
 		}
 	}
 	return nil
-}
-
-// explainResponseCreate: a participant answers for themselves, an activity
-// of their own session. An unknown activity and another session's get the
-// same answer.
-func explainResponseCreate(e *core.RequestEvent, body map[string]any) error {
-	if !isCollection(e.Auth, c.Participants) {
-		return apis.NewForbiddenError("Only participants answer, through their join token.", nil)
-	}
-	if err := explainSelf(e, body, c.ResponseParticipant, "A participant answers only for themselves."); err != nil {
-		return err
-	}
-	return explainInOwnSession(e, body, c.ResponseActivity, c.Activities, c.ActivitySession, "Name the activity you answer.", "No activity of your session has this id.")
 }
 
 // explainQuestionCreate: a participant asks in an activity of their own

@@ -99,7 +99,7 @@ func TestExplainersLeaveWhatTheyCannotExplain(t *testing.T) {
 	if err := explainActivityCreate(event(host), map[string]any{c.ActivitySession: session.Id}); err != nil {
 		t.Fatalf("activity: %v", err)
 	}
-	if err := explainResponseCreate(event(ada), map[string]any{c.ResponseParticipant: ada.Id, c.ResponseActivity: act.Id}); err != nil {
-		t.Fatalf("response: %v", err)
+	if err := explainQuestionCreate(event(ada), map[string]any{c.QuestionActivity: act.Id}); err != nil {
+		t.Fatalf("question: %v", err)
 	}
 }

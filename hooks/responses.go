@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"conflicto/apierr"
@@ -20,8 +22,19 @@ import (
 // closed by a reveal, the quiz deadline and score, and who sees the score (the poker
 // reset route is in routes).
 func registerResponses(app core.App, presence *presence.Writer) {
-	// The API rules check who answers; the model hooks below check the
-	// activity's state, so a refused answer gets a precise code.
+	// Who answers is checked first (the create rule, in Go), then the model
+	// hooks below check the activity's state, so a refused answer gets a
+	// precise code.
+	app.OnRecordCreateRequest(c.Responses).Bind(&hook.Handler[*core.RecordRequestEvent]{
+		Id:       "conflictoResponsesCreateRule",
+		Priority: -1000, // before every other create-request handler, as PocketBase's rule check was
+		Func: func(e *core.RecordRequestEvent) error {
+			if err := guardResponseCreate(e); err != nil {
+				return err
+			}
+			return e.Next()
+		},
+	})
 	app.OnRecordCreateRequest(c.Responses).BindFunc(func(e *core.RecordRequestEvent) error {
 		err := e.Next()
 		if err != nil && apierr.IsUniqueViolation(err, c.IndexResponseOnce, c.ResponseParticipant) {
@@ -49,6 +62,45 @@ func registerResponses(app core.App, presence *presence.Writer) {
 		return e.Next()
 	})
 	app.OnRecordEnrich(c.Responses).BindFunc(showScore)
+}
+
+// guardResponseCreate is the responses create rule: a participant, for
+// themselves, to an activity of their own session. The stored rule is
+// empty, so that PocketBase runs no SQL query per answer
+// (migrations/1796400000_responses_create_in_go.go); this runs in its
+// place on every create request, REST and batch, before anything is
+// saved, and reads the activity from the memo. Its refusals are those
+// hooks/refusals.go gives a refused rule: an unknown activity and another
+// session's get the same answer.
+func guardResponseCreate(e *core.RecordRequestEvent) error {
+	if e.HasSuperuserAuth() {
+		return nil
+	}
+	if e.Auth == nil {
+		return apis.NewUnauthorizedError("Sign in first: this needs a host's or a participant's token.", nil)
+	}
+	if e.Auth.Collection().Name != c.Participants {
+		return apis.NewForbiddenError("Only participants answer, through their join token.", nil)
+	}
+	switch participant := e.Record.GetString(c.ResponseParticipant); participant {
+	case "":
+		return apierr.BadRequest(c.ResponseParticipant, "validation_required", "Name yourself as the participant.")
+	case e.Auth.Id:
+	default:
+		return apierr.BadRequest(c.ResponseParticipant, "forbidden_participant", "A participant answers only for themselves.")
+	}
+	id := e.Record.GetString(c.ResponseActivity)
+	if id == "" {
+		return apierr.BadRequest(c.ResponseActivity, "validation_required", "Name the activity you answer.")
+	}
+	act, err := memo.Of(e.App).Activity(e.App, id)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return apierr.ServerFault(fmt.Errorf("find activity: %w", err))
+	}
+	if err != nil || act.SessionID != e.Auth.GetString(c.ParticipantSession) {
+		return apierr.BadRequest(c.ResponseActivity, "validation_missing_rel_records", "No activity of your session has this id.")
+	}
+	return nil
 }
 
 func alreadyAnswered() error {

@@ -103,6 +103,9 @@ func ruleWords(col *core.Collection, op string, rule *string) string {
 		return "\n\n**Who:** superusers only (anyone else: 403). " + c.RuleWords[col.Name][op]
 	case rule == nil:
 		return "\n\n**Who:** superusers only (anyone else: 403)."
+	case *rule == "" && c.RuleWords[col.Name][op] != "":
+		// The rule is in Go (hooks), so that PocketBase runs no query.
+		return "\n\n**Who:** " + c.RuleWords[col.Name][op] + " Superusers always.\n\nAPI rule: checked by the server's hooks (the stored rule is empty)."
 	case *rule == "":
 		return "\n\n**Who:** anyone; no token needed."
 	}
