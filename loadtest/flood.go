@@ -120,8 +120,8 @@ func runFlood(ctx, checkCtx context.Context, api *API, o *Options, pid int) []*R
 			totalFloodOK += s.Status["200"]
 			run.Extra = map[string]any{
 				"flood_s":                 round2(fr.end.Sub(fr.start).Seconds()),
-			"flood_sent":              s.Count,
-			"flood_per_s":             round2(float64(s.Count) / max(fr.end.Sub(fr.start).Seconds(), 0.001)),
+				"flood_sent":              s.Count,
+				"flood_per_s":             round2(float64(s.Count) / max(fr.end.Sub(fr.start).Seconds(), 0.001)),
 				"flood_429":               n429,
 				"flood_429_retry_after":   fr.retry.Load(),
 				"flood_accepted":          s.Status["200"],
