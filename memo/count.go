@@ -9,23 +9,29 @@ import (
 	c "conflicto/collections"
 )
 
-// The cap on a session's participants is checked in the join's write
-// transaction, which holds SQLite's single writer. Counting the session's
-// participants there (COUNT(*) over its index entries) grew with the
-// audience; the memo keeps the count instead, and keeps it exact:
-//   - a join counts (or reads the kept count) and inserts in one
-//     transaction, under the joins lock, and keeps count+1 only once the
-//     transaction has committed and only if no drop came in between;
+// The cap on a session's participants is checked when a join writes,
+// under the joins lock. Counting the session's participants there
+// (COUNT(*) over its index entries) grew with the audience; the memo
+// keeps the count instead, and keeps it exact:
+//   - a join reads the kept count and inserts with one statement (no
+//     transaction: BEGIN and COMMIT would only hold the single writer
+//     longer), or, when no count is kept, counts and inserts in one
+//     transaction; either under the joins lock, and it keeps count+1 only
+//     once the write has committed and only if no drop came in between;
 //   - every other participant create or delete drops the count after its
 //     statement: outside a transaction under the same lock (so that no
 //     join reads the count between the statement and the drop), inside
-//     one without it (the transaction holds the writer until it ends, so
-//     no join's transaction runs in between; taking the lock there could
-//     wait for a join that waits for the writer);
+//     one without it (taking the lock there could wait for a join that
+//     waits for the writer). A join that read the count before such a
+//     statement inserts after that transaction commits and keeps nothing
+//     (the drop bumped the generation); one that reads after the drop
+//     counts in its own transaction, which waits for the writer. Only
+//     joins are capped (a superuser's creates are not), so a cap check
+//     that missed a superuser's uncommitted create changes nothing;
 //   - anything unexpected (an error, a transaction around the join)
 //     counts again from the table.
 
-// Join runs insert, which writes the participant p inside tx, if p's
+// Join runs insert, which writes the participant p through tx, if p's
 // session has fewer than limit participants; full reports that it had not
 // (and insert did not run). The error is insert's or the count's. A
 // joined participant is kept (auth.go): its first answer, a moment later,
@@ -48,14 +54,13 @@ func (m *Memo) Join(app core.App, p *core.Record, limit int, insert func(tx core
 
 	m.joins.Lock()
 	defer m.joins.Unlock()
-	var gen uint64
-	var after int
-	err = app.RunInTransaction(func(tx core.App) error {
-		m.mu.Lock()
-		n, ok := m.counts[sessionID]
-		gen = m.gen
-		m.mu.Unlock()
-		if !ok {
+	m.mu.Lock()
+	n, known := m.counts[sessionID]
+	gen := m.gen
+	m.mu.Unlock()
+	after := n
+	join := func(tx core.App) error {
+		if !known {
 			var err error
 			if n, err = countParticipants(tx, sessionID); err != nil {
 				return err
@@ -70,7 +75,15 @@ func (m *Memo) Join(app core.App, p *core.Record, limit int, insert func(tx core
 		}
 		after = n + 1
 		return nil
-	})
+	}
+	if known {
+		// One statement needs no transaction of its own (a plain Save
+		// has none either): BEGIN and COMMIT would only hold the writer
+		// longer.
+		err = join(app)
+	} else {
+		err = app.RunInTransaction(join)
+	}
 	if err != nil {
 		m.drop(func() { delete(m.counts, sessionID) })
 		return full, err

@@ -77,7 +77,7 @@ func (a *api) findSessionForJoin(e *core.RequestEvent, code string) (memo.Sessio
 }
 
 // join serves POST /api/join: a validated participant is inserted
-// directly (see insertParticipant) and gets its token.
+// directly (see participantInsert) and gets its token.
 func (a *api) join(e *core.RequestEvent) error {
 	cfg := a.cfg
 	var body joinRequest
@@ -118,12 +118,14 @@ func (a *api) join(e *core.RequestEvent) error {
 	participant.Set(c.ParticipantLastSeen, types.NowDateTime())
 	lockPassword(participant)
 
+	insert, err := participantInsert(e.App, participant)
+	if err != nil {
+		return apis.NewInternalServerError("", err)
+	}
 	var taken bool
-	// The cap check and the insert in one write transaction, with the
-	// count kept exact in memory (memo/count.go).
-	full, err := memo.Of(e.App).Join(e.App, participant, limit, func(tx core.App) error {
-		return insertParticipant(tx, participant)
-	})
+	// The cap check and the insert under the joins lock, with the count
+	// kept exact in memory (memo/count.go).
+	full, err := memo.Of(e.App).Join(e.App, participant, limit, insert)
 	if err != nil && apierr.IsUniqueViolation(err, c.IndexParticipantNickname, c.ParticipantNicknameKey) {
 		taken = true
 	} else if err != nil {
@@ -151,16 +153,16 @@ func (a *api) join(e *core.RequestEvent) error {
 	})
 }
 
-// insertParticipant writes a participant that join has fully validated
-// (session found and active, nickname normalised, key derived) with one
-// INSERT. PocketBase's generic Save would, for an auth record, load and
-// decode every auth collection from the database to cross-check the new
-// id — over a third of a join's CPU. The (session, nickname_key) index
-// still decides collisions; announceParticipant runs the after-create
-// hooks (realtime, live state) once the transaction has committed. The
-// OnRecordCreate hooks of participants do not run for joins: a rule added
-// there must be applied here too.
-func insertParticipant(tx core.App, p *core.Record) error {
+// participantInsert prepares the write of a participant that join has
+// fully validated (session found and active, nickname normalised, key
+// derived) and returns it: one INSERT. PocketBase's generic Save would,
+// for an auth record, load and decode every auth collection from the
+// database to cross-check the new id — over a third of a join's CPU. The
+// (session, nickname_key) index still decides collisions;
+// announceParticipant runs the after-create hooks (realtime, live state)
+// once the write has committed. The OnRecordCreate hooks of participants
+// do not run for joins: a rule added there must be applied here too.
+func participantInsert(app core.App, p *core.Record) (insert func(tx core.App) error, err error) {
 	now := types.NowDateTime()
 	p.Id = core.GenerateDefaultRandomId()
 	// Set is a no-op on autodate fields: Save fills them in, this insert
@@ -168,15 +170,19 @@ func insertParticipant(tx core.App, p *core.Record) error {
 	p.SetRaw(c.FieldCreated, now)
 	p.SetRaw(c.FieldUpdated, now)
 	p.RefreshTokenKey()
-	data, err := p.DBExport(tx)
+	// Everything but the statement is done here, before the caller takes
+	// the joins lock and the writer.
+	data, err := p.DBExport(app)
 	if err != nil {
-		return fmt.Errorf("export participant: %w", err)
+		return nil, fmt.Errorf("export participant: %w", err)
 	}
-	if _, err := tx.DB().Insert(c.Participants, data).Execute(); err != nil {
-		return err
-	}
-	p.MarkAsNotNew()
-	return nil
+	return func(tx core.App) error {
+		if _, err := tx.DB().Insert(c.Participants, data).Execute(); err != nil {
+			return err
+		}
+		p.MarkAsNotNew()
+		return nil
+	}, nil
 }
 
 // announceParticipant triggers what a Save would after its commit:
