@@ -58,6 +58,7 @@ const (
 	VarLiveRetention     = "CONFLICTO_LIVE_RETENTION"
 	VarMaxRealtime       = "CONFLICTO_MAX_REALTIME"
 	VarMetricsToken      = "CONFLICTO_METRICS_TOKEN"
+	VarPprof             = "CONFLICTO_PPROF"
 	VarBackupCron        = "CONFLICTO_BACKUP_CRON"
 	VarBackupKeep        = "CONFLICTO_BACKUP_KEEP"
 	VarBackupS3Bucket    = "CONFLICTO_BACKUP_S3_BUCKET"
@@ -76,7 +77,7 @@ var Known = []string{
 	VarSuperuserReset, VarAllowSignup, VarMaxParticipants, VarParticipantGrace,
 	VarTrustedProxy, VarRateLimits, VarRateAuth, VarRateMail, VarRateJoin,
 	VarRateWrites, VarRateCodeMisses, VarLiveRetention, VarMaxRealtime,
-	VarMetricsToken, VarBackupCron, VarBackupKeep, VarBackupS3Bucket,
+	VarMetricsToken, VarPprof, VarBackupCron, VarBackupKeep, VarBackupS3Bucket,
 	VarBackupS3Region, VarBackupS3Endpoint, VarBackupS3AccessKey,
 	VarBackupS3Secret, VarBackupS3PathStyle,
 }
@@ -202,6 +203,9 @@ type Config struct {
 	// MetricsToken is the bearer token of GET /api/metrics; "" turns the
 	// route off.
 	MetricsToken string
+	// Pprof serves Go's profiler at /debug/pprof/ (development only, no
+	// token: for profiling the server during a load run on loopback).
+	Pprof bool
 	// Backup configures PocketBase's scheduled backups.
 	Backup Backup
 }
@@ -483,6 +487,17 @@ func Load(lookup func(string) (string, bool), environ []string, args []string) (
 			bad(VarMetricsToken, "contains white space (expected one word, e.g. from openssl rand -hex 32)")
 		}
 		cfg.MetricsToken = v
+	}
+
+	if v, ok := get(VarPprof); ok {
+		b, err := strconv.ParseBool(v)
+		switch {
+		case err != nil:
+			bad(VarPprof, "%q is not a boolean (expected true or false)", v)
+		case b && cfg.Env != EnvDevelopment:
+			bad(VarPprof, "is only for development (it serves the profiler without a token); unset it in %s", cfg.Env)
+		}
+		cfg.Pprof = b
 	}
 
 	loadBackup(&cfg.Backup, lookup, get, bad)

@@ -374,6 +374,15 @@ func TestLoad(t *testing.T) {
 		{name: "metrics token too short", env: map[string]string{config.VarMetricsToken: "short"}, wantProblems: []string{config.VarMetricsToken}},
 		{name: "metrics token with a space", env: map[string]string{config.VarMetricsToken: "0123456789 abcdef0123"}, wantProblems: []string{config.VarMetricsToken}},
 
+		// CONFLICTO_PPROF
+		{
+			name: "profiler in development",
+			env:  map[string]string{config.VarPprof: "true"},
+			want: func(c *config.Config) { c.Pprof = true },
+		},
+		{name: "profiler not a boolean", env: map[string]string{config.VarPprof: "yes please"}, wantProblems: []string{config.VarPprof}},
+		{name: "profiler refused in staging", env: map[string]string{config.VarEnv: "staging", config.VarPprof: "true"}, wantProblems: []string{config.VarPprof}},
+
 		// CONFLICTO_BACKUP_*
 		{
 			name: "scheduled backups in the data folder",

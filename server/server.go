@@ -38,5 +38,6 @@ func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS
 	registerBatchGuard(app)
 	registerParticipantAuth(app)
 	registerParticipantTokens(app, cfg)
+	registerPprof(app, cfg)
 	registerStatic(app, public)
 }
