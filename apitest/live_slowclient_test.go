@@ -167,7 +167,9 @@ func waitCount(t *testing.T, cl *sseClient, topic string, want int, timeout time
 // a new subscriber no welcome. Now its queue fills, the server drops it and
 // ends its connection, and everyone else carries on.
 func TestLiveStalledClientHurtsOnlyItself(t *testing.T) {
-	w := newWorld(t, config.Default())
+	cfg := config.Default()
+	cfg.MetricsToken = metricsToken
+	w := newWorld(t, cfg)
 	defer w.app.Cleanup()
 	var watch *closeWatch
 	base := startServerOn(t, w.app, func(l net.Listener) net.Listener {
@@ -222,6 +224,10 @@ func TestLiveStalledClientHurtsOnlyItself(t *testing.T) {
 		t.Fatal("the stalled client is still registered")
 	}
 	watch.waitClosed(t, attacker.conn.LocalAddr().String(), 5*time.Second)
+	// And counted for the operator.
+	if n := scrapeMetrics(t, base).value(t, "conflicto_realtime_clients_dropped_total"); n != 1 {
+		t.Fatalf("conflicto_realtime_clients_dropped_total = %v, want 1", n)
+	}
 }
 
 // A client may be subscribed to live.MaxTopicsPerClient live topics, every

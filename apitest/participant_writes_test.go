@@ -127,7 +127,9 @@ func TestParticipantWriteLimitOff(t *testing.T) {
 func TestRepeatedRefusalsAreHeldAndQuiet(t *testing.T) {
 	t.Parallel()
 	logs := &logBuffer{}
-	w := newWorldOn(t, newTestAppWithLogger(t, config.Default(), logging.New(logs, slog.LevelInfo, config.LogFormatJSON)))
+	cfg := config.Default()
+	cfg.MetricsToken = metricsToken
+	w := newWorldOn(t, newTestAppWithLogger(t, cfg, logging.New(logs, slog.LevelInfo, config.LogFormatJSON)))
 	defer w.app.Cleanup()
 	w.app.Settings().Logs.MaxDays = 1 // test apps keep no activity log
 	srv := startServer(t, w.app)
@@ -189,5 +191,9 @@ func TestRepeatedRefusalsAreHeldAndQuiet(t *testing.T) {
 	count()
 	if stored != 1 {
 		t.Fatalf("%d activity-log entries for 429s, want 1", stored)
+	}
+	// The operator sees the held ones counted.
+	if held := scrapeMetrics(t, srv.URL).value(t, "conflicto_rate_limit_refusals_held_total"); held != 1 {
+		t.Fatalf("conflicto_rate_limit_refusals_held_total = %v, want 1", held)
 	}
 }

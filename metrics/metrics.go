@@ -6,8 +6,9 @@
 // router middleware, joins and answers through record hooks, realtime
 // connections from the subscriptions broker, the wait for SQLite's single
 // writer from the write pool's own statistics. What only a room knows (the
-// live engine's deliveries, the presence batches) the room counts itself
-// and wire hands it here (SetLive, ObservePresenceFlush), so no room
+// live engine's deliveries, the presence batches, the dropped realtime
+// clients and held refusals) the room counts itself and wire hands it here
+// (SetLive, ObservePresenceFlush, CountRealtimeDropped, CountRefusalHeld), so no room
 // imports this package.
 package metrics
 
@@ -46,6 +47,8 @@ type Metrics struct {
 	joins         prometheus.Counter
 	answers       prometheus.Counter
 	presenceFlush prometheus.Histogram
+	dropped       prometheus.Counter
+	held          prometheus.Counter
 
 	live liveSource
 }
@@ -94,8 +97,16 @@ func New(app core.App) *Metrics {
 		Help:    "Participants' last_seen written by one presence flush (one transaction).",
 		Buckets: []float64{1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000},
 	})
+	m.dropped = prometheus.NewCounter(prometheus.CounterOpts{
+		Namespace: Namespace, Name: "realtime_clients_dropped_total",
+		Help: "Realtime clients dropped because they stopped reading (their queue of messages was full).",
+	})
+	m.held = prometheus.NewCounter(prometheus.CounterOpts{
+		Namespace: Namespace, Name: "rate_limit_refusals_held_total",
+		Help: "429s held before they were sent, because the client ignored an earlier Retry-After (a flooding script).",
+	})
 	m.registry.MustRegister(
-		m.requests, m.duration, m.joins, m.answers, m.presenceFlush,
+		m.requests, m.duration, m.joins, m.answers, m.presenceFlush, m.dropped, m.held,
 		newRealtimeCollector(app),
 		newLiveCollector(&m.live),
 		newWriteWaitCollector(app),
@@ -117,6 +128,12 @@ func (m *Metrics) Registry() *prometheus.Registry { return m.registry }
 // SetLive hands the live engine's totals to the metrics; wire calls it
 // with the hub's Stats once the hub exists.
 func (m *Metrics) SetLive(stats func() LiveStats) { m.live.set(stats) }
+
+// CountRealtimeDropped counts a realtime client dropped for not reading.
+func (m *Metrics) CountRealtimeDropped() { m.dropped.Inc() }
+
+// CountRefusalHeld counts a 429 held for a client ignoring Retry-After.
+func (m *Metrics) CountRefusalHeld() { m.held.Inc() }
 
 // ObservePresenceFlush records the size of one presence batch written.
 func (m *Metrics) ObservePresenceFlush(n int) { m.presenceFlush.Observe(float64(n)) }

@@ -37,7 +37,7 @@ func registerParticipantWrites(app core.App, cfg config.Config, logger *slog.Log
 		return
 	}
 	buckets := ratelimit.New(cfg.RateWrites.Max, cfg.RateWrites.Per)
-	refusals := newThrottle(logger, "participant writes")
+	refusals := newThrottle(app, logger, "participant writes")
 	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.Bind(&hook.Handler[*core.RequestEvent]{
 			Id: "conflictoParticipantWrites",

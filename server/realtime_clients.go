@@ -103,6 +103,7 @@ func registerRealtimeClients(app core.App, maxConns int) {
 			app.SubscriptionsBroker().Unregister(c.Id())
 			ip, _ := c.Get(apis.RealtimeClientIPKey).(string)
 			app.Logger().Warn("realtime client dropped: it stopped reading", "clientId", c.Id(), "ip", ip, "queue", cap(c.queue))
+			observerOf(app).realtimeDropped()
 		}
 		e.Client = c
 		err := e.Next()

@@ -50,6 +50,7 @@ const quietRequestKey = "conflictoQuiet"
 
 // throttle answers the refusals of one limit.
 type throttle struct {
+	app    core.App
 	logger *slog.Logger
 	what   string        // what is limited, for the log ("writes")
 	hold   time.Duration // maxRefusalHold; tests shorten it
@@ -66,8 +67,8 @@ type streak struct {
 	total int       // repeated refusals in the streak
 }
 
-func newThrottle(logger *slog.Logger, what string) *throttle {
-	return &throttle{logger: logger, what: what, hold: maxRefusalHold, streaks: map[string]*streak{}}
+func newThrottle(app core.App, logger *slog.Logger, what string) *throttle {
+	return &throttle{app: app, logger: logger, what: what, hold: maxRefusalHold, streaks: map[string]*streak{}}
 }
 
 // refuse answers a refused request of key: 429 with Retry-After (retry)
@@ -97,6 +98,7 @@ func (t *throttle) refuse(e *core.RequestEvent, key string, retry time.Duration,
 		wait(e.Request.Context(), min(retry, t.hold))
 	}
 	t.held.Add(-1)
+	observerOf(t.app).refusalHeld()
 	e.Set(skipActivityLogKey, true)
 	e.Set(quietRequestKey, true)
 	return e.JSON(http.StatusTooManyRequests, err)

@@ -45,7 +45,7 @@ func (b *syncBuffer) lines(t *testing.T) []map[string]any {
 // Retry-After is over is forgotten.
 func TestThrottleReportsHeldRefusals(t *testing.T) {
 	var out syncBuffer
-	th := newThrottle(slog.New(slog.NewJSONHandler(&out, nil)), "participant writes")
+	th := newThrottle(nil, slog.New(slog.NewJSONHandler(&out, nil)), "participant writes")
 	th.streaks["p1"] = &streak{until: time.Now().Add(time.Hour), quiet: 4990, total: 4990}
 
 	th.report("p1")

@@ -27,6 +27,7 @@ import (
 func App(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS) {
 	memo.Register(app)
 	m := metrics.Register(app, cfg.MetricsToken)
+	server.Observe(app, server.Observer{RealtimeDropped: m.CountRealtimeDropped, RefusalHeld: m.CountRefusalHeld})
 	server.Register(app, cfg, logger, public)
 	p := presence.New(app, presence.FlushInterval)
 	p.OnFlush(m.ObservePresenceFlush)
