@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/pocketbase/tests"
 	"github.com/pocketbase/pocketbase/tools/logger"
 
 	"conflicto/config"
@@ -167,28 +168,7 @@ func TestRepeatedRefusalsAreHeldAndQuiet(t *testing.T) {
 		t.Fatalf("%d request-log lines for 429s, want 1 (the first refusal; the repeated are counted in one line later)\n%s", refused, logs)
 	}
 
-	batch, ok := w.app.Logger().Handler().(*logger.BatchHandler)
-	if !ok {
-		t.Fatalf("PocketBase's logger handler is %T", w.app.Logger().Handler())
-	}
-	// PocketBase adds each entry from a goroutine of its own: flush until the
-	// first refusal's entry is stored, then once more for any straggler.
-	var stored int
-	count := func() {
-		t.Helper()
-		if err := batch.WriteAll(context.WithValue(context.Background(), logger.BlockKey, true)); err != nil {
-			t.Fatal(err)
-		}
-		if err := w.app.AuxDB().NewQuery(`SELECT COUNT(*) FROM _logs WHERE json_extract(data, '$.status') = 429`).Row(&stored); err != nil {
-			t.Fatal(err)
-		}
-	}
-	count()
-	for deadline := time.Now().Add(10 * time.Second); stored == 0 && time.Now().Before(deadline); count() {
-		time.Sleep(50 * time.Millisecond)
-	}
-	time.Sleep(200 * time.Millisecond)
-	count()
+	stored := activityLogCount(t, w.app, `json_extract(data, '$.status') = 429`, 1)
 	if stored != 1 {
 		t.Fatalf("%d activity-log entries for 429s, want 1", stored)
 	}
@@ -196,4 +176,34 @@ func TestRepeatedRefusalsAreHeldAndQuiet(t *testing.T) {
 	if held := scrapeMetrics(t, srv.URL).value(t, "conflicto_rate_limit_refusals_held_total"); held != 1 {
 		t.Fatalf("conflicto_rate_limit_refusals_held_total = %v, want 1", held)
 	}
+}
+
+// activityLogCount counts the rows of PocketBase's activity log (the
+// dashboard's Logs) matching where. PocketBase adds each entry from a
+// goroutine of its own and writes them in batches: it flushes until at
+// least atLeast rows match (or 10 s pass), then once more for stragglers.
+// The app must keep logs (Settings().Logs.MaxDays > 0; test apps keep none).
+func activityLogCount(t *testing.T, app *tests.TestApp, where string, atLeast int) int {
+	t.Helper()
+	batch, ok := app.Logger().Handler().(*logger.BatchHandler)
+	if !ok {
+		t.Fatalf("PocketBase's logger handler is %T", app.Logger().Handler())
+	}
+	var n int
+	count := func() {
+		t.Helper()
+		if err := batch.WriteAll(context.WithValue(context.Background(), logger.BlockKey, true)); err != nil {
+			t.Fatal(err)
+		}
+		if err := app.AuxDB().NewQuery("SELECT COUNT(*) FROM _logs WHERE " + where).Row(&n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count()
+	for deadline := time.Now().Add(10 * time.Second); n < atLeast && time.Now().Before(deadline); count() {
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	count()
+	return n
 }

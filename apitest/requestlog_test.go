@@ -278,3 +278,48 @@ func superuserToken(t testing.TB, app core.App) string {
 	}
 	return token
 }
+
+// The audience's successful requests (a participant's, a guest's on the
+// pages and the public live and join routes) stay out of PocketBase's
+// activity log, which otherwise grows by a row per answer, heartbeat and
+// live read; their refusals, and hosts' requests, are logged as before.
+func TestAudienceSuccessesStayOutOfTheActivityLog(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, config.Default())
+	defer w.app.Cleanup()
+	w.app.Settings().Logs.MaxDays = 1 // test apps keep no activity log
+	srv := startServer(t, w.app)
+	ada := token(t, w.ada)
+	host := w.headers(t, actorOwner)["Authorization"]
+
+	requests := []struct {
+		method, path, body, auth string
+		status                   int
+		logged                   bool
+	}{
+		{http.MethodPost, "/api/participants/heartbeat", "", ada, http.StatusNoContent, false},
+		{http.MethodGet, "/api/live/" + codeOf(w.s1), "", "", http.StatusOK, false},
+		{http.MethodGet, "/api/live/" + codeOf(w.s1), "", ada, http.StatusOK, false},
+		{http.MethodPost, "/api/join", `{"code":"` + codeOf(w.s1) + `","nickname":"Eve"}`, "", http.StatusOK, false},
+		{http.MethodGet, "/api/health", "", "", http.StatusOK, false},
+		{http.MethodPost, "/api/collections/responses/records", `{"activity":"nosuchactivity1","participant":"` + w.ada.Id + `","value":{}}`, ada, http.StatusBadRequest, true},
+		{http.MethodPatch, "/api/collections/sessions/records/" + w.s1.Id, `{"description":"logged"}`, host, http.StatusOK, true},
+		{http.MethodGet, "/api/collections/sessions/records", "", "", http.StatusOK, true},
+	}
+	want := 0
+	for _, r := range requests {
+		res := doJSON(t, r.method, srv.URL+r.path, r.body, r.auth)
+		if res.status != r.status {
+			t.Fatalf("%s %s: %d %s, want %d", r.method, r.path, res.status, res.body, r.status)
+		}
+		if r.logged {
+			want++
+		}
+	}
+	got := activityLogCount(t, w.app, `json_extract(data, '$.type') = 'request'`, want)
+	if got != want {
+		var urls []string
+		_ = w.app.AuxDB().NewQuery(`SELECT json_extract(data, '$.method') || ' ' || json_extract(data, '$.url') FROM _logs`).Column(&urls)
+		t.Fatalf("%d requests in the activity log, want %d (the refusal and the hosts' and guests' record reads): %q", got, want, urls)
+	}
+}

@@ -4,12 +4,15 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
+
+	c "conflicto/collections"
 )
 
 // requestLogMiddlewareId identifies the stdout request logger.
@@ -30,6 +33,48 @@ func registerRequestLog(app core.App, logger *slog.Logger) {
 		})
 		return e.Next()
 	})
+}
+
+// registerAudienceLogSkip keeps the audience's successful requests out of
+// PocketBase's activity log (the dashboard's Logs, a table in
+// auxiliary.db): 2,000 phones answering, beating their heart and reading
+// the live state add a row each, which in a one-hour soak grew that file
+// to 200 MB and the process's page caches with it, and costs a database
+// write per request. Their refusals and faults are still logged there, and
+// every request, successful or not, still has its line in the stdout
+// request log. Hosts' and superusers' requests, sign-ins included, are
+// logged as PocketBase logs them.
+func registerAudienceLogSkip(app core.App) {
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		e.Router.Bind(&hook.Handler[*core.RequestEvent]{
+			Id: "conflictoAudienceLogSkip",
+			// Once the token is read and judged (tokens.go).
+			Priority: apis.DefaultLoadAuthTokenMiddlewarePriority + 2,
+			Func: func(re *core.RequestEvent) error {
+				if isAudience(re) {
+					re.Set(skipActivityLogKey, true) // read only when no error comes back
+				}
+				return re.Next()
+			},
+		})
+		return e.Next()
+	})
+}
+
+// isAudience reports whether a request is the audience's: a participant's,
+// or a guest's on the pages and the public routes a phone or a screen uses.
+func isAudience(e *core.RequestEvent) bool {
+	if e.Auth != nil {
+		return e.Auth.Collection().Name == c.Participants
+	}
+	path := e.Request.URL.Path
+	switch {
+	case !strings.HasPrefix(path, "/api/"), // the pages and their files
+		strings.HasPrefix(path, "/api/live/"),
+		path == "/api/join", path == "/api/join/check", path == "/api/health":
+		return true
+	}
+	return false
 }
 
 // isProbe reports whether a request is routine traffic whose successes

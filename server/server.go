@@ -23,6 +23,7 @@ import (
 // (stdout); public holds the static files served at / (nil for none).
 func Register(app core.App, cfg config.Config, logger *slog.Logger, public fs.FS) {
 	registerRequestLog(app, logger)
+	registerAudienceLogSkip(app)
 	registerBodyLimits(app)
 	registerStrictBodies(app)
 	registerLifecycle(app)
