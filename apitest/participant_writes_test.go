@@ -7,8 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -122,8 +124,8 @@ func TestParticipantWriteLimitOff(t *testing.T) {
 
 // A participant who writes again before the Retry-After of a refusal has
 // passed is ignoring it, as a flooding script does: the first refusal
-// leaves at once and is logged; the repeated ones are held (up to a
-// second, never past Retry-After), still 429 with Retry-After, and leave no
+// leaves at once and is logged; the repeated ones are held and paced (one
+// per 100 ms per participant), still 429 with Retry-After, and leave no
 // request-log line and no entry in PocketBase's activity log.
 func TestRepeatedRefusalsAreHeldAndQuiet(t *testing.T) {
 	t.Parallel()
@@ -147,17 +149,30 @@ func TestRepeatedRefusalsAreHeldAndQuiet(t *testing.T) {
 		took = time.Since(start)
 		secs, err := strconv.Atoi(retry)
 		if status != http.StatusTooManyRequests || err != nil || secs < 1 || !strings.Contains(body, `"retry_after":`) {
-			t.Fatalf("heartbeat %d: %d, Retry-After %q, %s; want 429 with Retry-After", n, status, retry, body)
+			t.Errorf("heartbeat %d: %d, Retry-After %q, %s; want 429 with Retry-After", n, status, retry, body)
 		}
 		return took
 	}
 	refuse(11)
-	// The bucket gives one write back a second, so the next is about a
-	// second away: the hold is min(that, 1 s), well over 300 ms.
-	if took := refuse(12); took < 300*time.Millisecond {
-		t.Fatalf("refusal 12, sent before Retry-After, answered after %s: want it held", took)
+	// Ten more at once, before the first refusal's Retry-After: each is
+	// still 429 with Retry-After, but they leave one per 100 ms, not in a
+	// burst, so the last waits about a second.
+	var mu sync.Mutex
+	var took []time.Duration
+	var wg sync.WaitGroup
+	for n := 12; n <= 21; n++ {
+		wg.Go(func() {
+			d := refuse(n)
+			mu.Lock()
+			took = append(took, d)
+			mu.Unlock()
+		})
 	}
-
+	wg.Wait()
+	slices.Sort(took)
+	if first, last := took[0], took[len(took)-1]; last < 800*time.Millisecond || last-first < 600*time.Millisecond {
+		t.Fatalf("ten repeated refusals answered after %v: want them paced about 100 ms apart", took)
+	}
 	var refused int
 	for _, line := range logs.Lines(t) {
 		if line["msg"] == "request" && line["path"] == "/api/participants/heartbeat" && line["status"] == float64(429) {
@@ -173,8 +188,8 @@ func TestRepeatedRefusalsAreHeldAndQuiet(t *testing.T) {
 		t.Fatalf("%d activity-log entries for 429s, want 1", stored)
 	}
 	// The operator sees the held ones counted.
-	if held := scrapeMetrics(t, srv.URL).value(t, "conflicto_rate_limit_refusals_held_total"); held != 1 {
-		t.Fatalf("conflicto_rate_limit_refusals_held_total = %v, want 1", held)
+	if held := scrapeMetrics(t, srv.URL).value(t, "conflicto_rate_limit_refusals_held_total"); held != 10 {
+		t.Fatalf("conflicto_rate_limit_refusals_held_total = %v, want 10", held)
 	}
 }
 

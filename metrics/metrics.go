@@ -103,7 +103,7 @@ func New(app core.App) *Metrics {
 	})
 	m.held = prometheus.NewCounter(prometheus.CounterOpts{
 		Namespace: Namespace, Name: "rate_limit_refusals_held_total",
-		Help: "429s held before they were sent, because the client ignored an earlier Retry-After (a flooding script).",
+		Help: "429s held and paced (one per 100 ms per key) because the client ignored an earlier Retry-After (a flooding script).",
 	})
 	m.registry.MustRegister(
 		m.requests, m.duration, m.joins, m.answers, m.presenceFlush, m.dropped, m.held,

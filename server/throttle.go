@@ -19,16 +19,22 @@ import (
 // a request to route, authenticate, log and answer, on the two cores the
 // rest of the room is using. So the throttle answers a refusal at once
 // only when it starts a streak. A write that arrives while the previous
-// refusal's Retry-After is still running ignored it: its 429 is held for
-// up to maxRefusalHold before it leaves, it gets no log line of its own (a
-// line every refusalLogEvery says how many there were), and it skips
-// PocketBase's activity log (the dashboard's logs). A flood on C
-// connections then costs about C requests per maxRefusalHold, whatever
-// the client's speed, and the answer a client gets is the same 429 with
-// Retry-After.
+// refusal's Retry-After is still running ignored it: its 429 is paced,
+// one per refusalGap per key, each held until its turn (at most
+// maxRefusalHold), it gets no log line of its own (a line every
+// refusalLogEvery says how many there were), and it skips PocketBase's
+// activity log (the dashboard's logs). Whatever the client's speed and
+// however many connections it opens, its refusals then leave about one per
+// refusalGap, spread out rather than in bursts (at most C per
+// maxRefusalHold for C connections, when the queue is longer than the
+// hold). The answer a client gets is the same 429, its Retry-After counted
+// from when it is sent.
+
+// refusalGap is how far apart one key's held refusals leave.
+const refusalGap = 100 * time.Millisecond
 
 // maxRefusalHold is the longest a repeated refusal is held.
-const maxRefusalHold = time.Second
+const maxRefusalHold = 10 * time.Second
 
 // maxHeldRefusals bounds the refusals held at once, server-wide (each is
 // a sleeping goroutine and an open connection); beyond it they leave at
@@ -52,8 +58,7 @@ const quietRequestKey = "conflictoQuiet"
 type throttle struct {
 	app    core.App
 	logger *slog.Logger
-	what   string        // what is limited, for the log ("writes")
-	hold   time.Duration // maxRefusalHold; tests shorten it
+	what   string // what is limited, for the log ("writes")
 	held   atomic.Int64
 
 	mu      sync.Mutex
@@ -63,12 +68,13 @@ type throttle struct {
 // streak is a key's run of refusals.
 type streak struct {
 	until time.Time // when the last refusal's Retry-After ends
+	next  time.Time // when the next held refusal may leave
 	quiet int       // repeated refusals not logged yet
 	total int       // repeated refusals in the streak
 }
 
 func newThrottle(app core.App, logger *slog.Logger, what string) *throttle {
-	return &throttle{app: app, logger: logger, what: what, hold: maxRefusalHold, streaks: map[string]*streak{}}
+	return &throttle{app: app, logger: logger, what: what, streaks: map[string]*streak{}}
 }
 
 // refuse answers a refused request of key: 429 with Retry-After (retry)
@@ -83,25 +89,33 @@ func (t *throttle) refuse(e *core.RequestEvent, key string, retry time.Duration,
 		t.streaks[key] = s
 		time.AfterFunc(refusalLogEvery, func() { t.report(key) })
 	}
-	s.until = now.Add(retry)
+	var wait time.Duration
 	if repeated {
 		s.quiet++
 		s.total++
+		slot := later(now, s.next)
+		s.next = slot.Add(refusalGap)
+		wait = min(slot.Sub(now), maxRefusalHold)
+	} else {
+		s.next = now.Add(refusalGap)
 	}
+	// The Retry-After this refusal carries runs from when it is sent.
+	s.until = later(s.until, now.Add(wait+max(retry-wait, time.Second)))
 	t.mu.Unlock()
 
-	err := apierr.TooManyRequests(e, retry, message)
 	if !repeated {
-		return err // an ordinary refusal: logged like any request
+		return apierr.TooManyRequests(e, retry, message) // an ordinary refusal: logged like any request
 	}
 	if t.held.Add(1) <= maxHeldRefusals {
-		wait(e.Request.Context(), min(retry, t.hold))
+		start := time.Now()
+		sleep(e.Request.Context(), wait)
+		retry -= time.Since(start)
 	}
 	t.held.Add(-1)
 	observerOf(t.app).refusalHeld()
 	e.Set(skipActivityLogKey, true)
 	e.Set(quietRequestKey, true)
-	return e.JSON(http.StatusTooManyRequests, err)
+	return e.JSON(http.StatusTooManyRequests, apierr.TooManyRequests(e, retry, message))
 }
 
 // report logs how many repeated refusals key had since the last report,
@@ -125,8 +139,19 @@ func (t *throttle) report(key string) {
 	}
 }
 
-// wait sleeps for d or until ctx is done.
-func wait(ctx context.Context, d time.Duration) {
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// sleep sleeps for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) {
+	if d <= 0 {
+		return
+	}
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
