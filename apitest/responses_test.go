@@ -89,6 +89,25 @@ func TestResponseCreate(t *testing.T) {
 			prepare: func(t testing.TB, w *world, act *core.Record) { saveResponse(t, w.app, act, w.ada, `{"choices":[1]}`) },
 			body:    `{"activity":"ACT","participant":"ME","value":{"choices":[0]}}`, status: 409,
 			expected: []string{`"code":"already_answered"`}},
+		// A participant's answer skips PocketBase's field validation (the
+		// guard checked the relations); the other fields are still checked
+		// as PocketBase would (hooks.validateAnswerFields).
+		{name: "poll, an id the schema refuses", typ: "poll", config: pollConfig, actor: actorParticipant,
+			body: `{"id":"x","activity":"ACT","participant":"ME","value":{"choices":[0]}}`, status: 400,
+			expected: []string{`"id":{"code":"validation_min_text_constraint"`}},
+		{name: "poll, an id taken", typ: "poll", config: pollConfig, actor: actorParticipant,
+			prepare: func(t testing.TB, w *world, act *core.Record) {
+				r := core.NewRecord(mustCollection(t, w.app, c.Responses))
+				r.Id = "takenresponse01"
+				r.Set(c.ResponseActivity, act.Id)
+				r.Set(c.ResponseParticipant, w.bob.Id)
+				r.Set(c.ResponseValue, `{"choices":[1]}`)
+				if err := w.app.Save(r); err != nil {
+					t.Fatal(err)
+				}
+			},
+			body: `{"id":"takenresponse01","activity":"ACT","participant":"ME","value":{"choices":[0]}}`, status: 400,
+			expected: []string{`"id":{"code":"validation_not_unique"`}},
 		{name: "poker card", typ: "poker", config: pokerConfig, actor: actorParticipant,
 			body: `{"activity":"ACT","participant":"ME","value":{"card":"13"}}`, status: 200,
 			expected: []string{`"card":"13"`}},
@@ -164,7 +183,7 @@ func TestResponseCreate(t *testing.T) {
 						t.Fatal(err)
 					}
 					want := int64(0)
-					if s.status == 200 || s.prepare != nil && strings.Contains(s.name, "second") {
+					if s.status == 200 || s.prepare != nil && (strings.Contains(s.name, "second") || strings.Contains(s.name, "taken")) {
 						want = 1
 					}
 					if n != want {
@@ -456,4 +475,14 @@ func TestRevealClosesAnswers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mustCollection finds a collection by name or fails the test.
+func mustCollection(t testing.TB, app *tests.TestApp, name string) *core.Collection {
+	t.Helper()
+	col, err := app.FindCollectionByNameOrId(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return col
 }
