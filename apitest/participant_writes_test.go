@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 	"github.com/pocketbase/pocketbase/tools/logger"
 
@@ -221,4 +222,37 @@ func activityLogCount(t *testing.T, app *tests.TestApp, where string, atLeast in
 	time.Sleep(200 * time.Millisecond)
 	count()
 	return n
+}
+
+// Held refusals do not keep a shutdown waiting: when the server
+// terminates, they are answered at once (the drain waits for in-flight
+// requests, and a flood's queue can be seconds long).
+func TestHeldRefusalsLeaveAtShutdown(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, config.Default())
+	defer w.app.Cleanup()
+	srv := startServer(t, w.app)
+	ada := token(t, w.ada)
+	heartbeat := srv.URL + "/api/participants/heartbeat"
+	for range 11 { // ten pass, the eleventh starts the streak
+		writeOf(t, http.MethodPost, heartbeat, "", ada)
+	}
+	// Forty at once: paced 100 ms apart, the last would wait 4 s.
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range 40 {
+		wg.Go(func() {
+			if status, _, body := writeOf(t, http.MethodPost, heartbeat, "", ada); status != http.StatusTooManyRequests {
+				t.Errorf("held heartbeat: %d %s, want 429", status, body)
+			}
+		})
+	}
+	time.Sleep(300 * time.Millisecond)
+	if err := w.app.OnTerminate().Trigger(&core.TerminateEvent{App: w.app}); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if took := time.Since(start); took > 2500*time.Millisecond {
+		t.Fatalf("the held refusals took %s after a terminate 300 ms in: want them answered at once", took)
+	}
 }

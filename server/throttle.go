@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"conflicto/apierr"
 )
@@ -61,6 +62,11 @@ type throttle struct {
 	what   string // what is limited, for the log ("writes")
 	held   atomic.Int64
 
+	// stopping is closed when the server shuts down: held refusals leave
+	// at once instead of keeping the drain waiting.
+	stopping chan struct{}
+	stopOnce sync.Once
+
 	mu      sync.Mutex
 	streaks map[string]*streak
 }
@@ -74,7 +80,17 @@ type streak struct {
 }
 
 func newThrottle(app core.App, logger *slog.Logger, what string) *throttle {
-	return &throttle{app: app, logger: logger, what: what, streaks: map[string]*streak{}}
+	t := &throttle{app: app, logger: logger, what: what, streaks: map[string]*streak{}, stopping: make(chan struct{})}
+	if app != nil {
+		app.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{
+			Priority: -10001, // before the drain (lifecycle.go), which waits for held requests
+			Func: func(e *core.TerminateEvent) error {
+				t.stopOnce.Do(func() { close(t.stopping) })
+				return e.Next()
+			},
+		})
+	}
+	return t
 }
 
 // refuse answers a refused request of key: 429 with Retry-After (retry)
@@ -108,7 +124,7 @@ func (t *throttle) refuse(e *core.RequestEvent, key string, retry time.Duration,
 	}
 	if t.held.Add(1) <= maxHeldRefusals {
 		start := time.Now()
-		sleep(e.Request.Context(), wait)
+		sleep(e.Request.Context(), t.stopping, wait)
 		retry -= time.Since(start)
 	}
 	t.held.Add(-1)
@@ -123,6 +139,10 @@ func (t *throttle) refuse(e *core.RequestEvent, key string, retry time.Duration,
 func (t *throttle) report(key string) {
 	t.mu.Lock()
 	s := t.streaks[key]
+	if s == nil {
+		t.mu.Unlock()
+		return
+	}
 	quiet, total := s.quiet, s.total
 	s.quiet = 0
 	over := !time.Now().Before(s.until)
@@ -147,8 +167,8 @@ func later(a, b time.Time) time.Time {
 	return b
 }
 
-// sleep sleeps for d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) {
+// sleep sleeps for d, or until ctx is done or stop is closed.
+func sleep(ctx context.Context, stop <-chan struct{}, d time.Duration) {
 	if d <= 0 {
 		return
 	}
@@ -157,5 +177,6 @@ func sleep(ctx context.Context, d time.Duration) {
 	select {
 	case <-timer.C:
 	case <-ctx.Done():
+	case <-stop:
 	}
 }
