@@ -17,6 +17,7 @@ import (
 	"conflicto/logging"
 	_ "conflicto/migrations"
 	"conflicto/openapi"
+	"conflicto/server"
 	"conflicto/wire"
 )
 
@@ -43,6 +44,7 @@ func main() {
 		HideStartBanner:      true,
 		DefaultDataDir:       cfg.DataDir,
 		DefaultEncryptionEnv: encryptionEnv,
+		DBConnect:            server.DBConnect,
 	})
 
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{

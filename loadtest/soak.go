@@ -22,11 +22,13 @@ type Sample struct {
 	Goroutines  float64       // -1 when unknown
 	OpenFiles   float64       // -1 when unknown
 	Connections float64       // realtime connections, -1 when unknown
+	GoMB        float64       // memory the Go runtime holds from the OS, -1 when unknown
 }
 
 // Sampler reads the server's RSS (/proc, needs its pid) and its
-// goroutines, open files and realtime connections (GET /api/metrics, needs
-// the metrics token) every interval, appending each reading to a CSV file.
+// goroutines, open files, realtime connections and the Go runtime's memory
+// (GET /api/metrics, needs the metrics token; RSS minus the Go runtime's
+// share is what SQLite's driver holds outside the Go heap) every interval, appending each reading to a CSV file.
 type Sampler struct {
 	pid   int
 	api   *API
@@ -39,7 +41,7 @@ type Sampler struct {
 	done    sync.WaitGroup
 }
 
-const sampleHeader = "minute,rss_mb,goroutines,open_files,realtime_connections"
+const sampleHeader = "minute,rss_mb,goroutines,open_files,realtime_connections,go_mb"
 
 // StartSampler samples now and every interval until Stop. csvPath "" keeps
 // the samples in memory only.
@@ -73,7 +75,7 @@ func StartSampler(ctx context.Context, pid int, api *API, token string, interval
 }
 
 func (s *Sampler) take(ctx context.Context, at time.Duration) {
-	sm := Sample{At: at, RSSMB: -1, Goroutines: -1, OpenFiles: -1, Connections: -1}
+	sm := Sample{At: at, RSSMB: -1, Goroutines: -1, OpenFiles: -1, Connections: -1, GoMB: -1}
 	if s.pid > 0 {
 		if v, err := readRSS(s.pid); err == nil {
 			sm.RSSMB = v
@@ -87,6 +89,9 @@ func (s *Sampler) take(ctx context.Context, at time.Duration) {
 			sm.Goroutines = m.get("go_goroutines")
 			sm.OpenFiles = m.get("process_open_fds")
 			sm.Connections = m.get("conflicto_realtime_connections")
+			if v := m.get("go_memstats_sys_bytes"); v >= 0 {
+				sm.GoMB = round2(v / (1 << 20))
+			}
 			if sm.RSSMB < 0 {
 				if v := m.get("process_resident_memory_bytes"); v >= 0 {
 					sm.RSSMB = round2(v / (1 << 20))
@@ -97,11 +102,11 @@ func (s *Sampler) take(ctx context.Context, at time.Duration) {
 	s.mu.Lock()
 	s.samples = append(s.samples, sm)
 	if s.csv != nil {
-		fmt.Fprintf(s.csv, "%.2f,%s,%s,%s,%s\n", at.Minutes(), num(sm.RSSMB), num(sm.Goroutines), num(sm.OpenFiles), num(sm.Connections))
+		fmt.Fprintf(s.csv, "%.2f,%s,%s,%s,%s,%s\n", at.Minutes(), num(sm.RSSMB), num(sm.Goroutines), num(sm.OpenFiles), num(sm.Connections), num(sm.GoMB))
 	}
 	s.mu.Unlock()
-	progress("soak: %s RSS %s MB, %s goroutines, %s open files, %s realtime connections",
-		at.Round(time.Second), num(sm.RSSMB), num(sm.Goroutines), num(sm.OpenFiles), num(sm.Connections))
+	progress("soak: %s RSS %s MB (Go %s MB), %s goroutines, %s open files, %s realtime connections",
+		at.Round(time.Second), num(sm.RSSMB), num(sm.GoMB), num(sm.Goroutines), num(sm.OpenFiles), num(sm.Connections))
 }
 
 // Stop takes a last sample and returns them all.
