@@ -1,14 +1,17 @@
 package apitest_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/security"
 
 	c "conflicto/collections"
 	"conflicto/config"
@@ -281,5 +284,53 @@ func TestMemoParticipantTokenFollowsChanges(t *testing.T) {
 	}
 	if got := heartbeat(token(t, w.hostA)); got != http.StatusForbidden && got != http.StatusUnauthorized {
 		t.Fatalf("heartbeat with a host's token: %d, want 401 or 403", got)
+	}
+}
+
+// A participant's token that was checked once, or that a join issued, is
+// kept (memo/tokens.go), but never past its expiry: the same bytes that
+// passed a second ago are refused once the token has run out.
+func TestKeptParticipantTokenStillExpires(t *testing.T) {
+	w := newWorld(t, config.Default())
+	srv := startServer(t, w.app)
+	heartbeat := func(tok string) int {
+		return postJSON(t, srv.URL+"/api/participants/heartbeat", "", tok).status
+	}
+	short, err := refetch(t, w.app, w.ada).NewStaticAuthToken(2 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // checked, then kept
+		if got := heartbeat(short); got != http.StatusNoContent {
+			t.Fatalf("heartbeat with a fresh token: %d, want 204", got)
+		}
+	}
+
+	// A join keeps the token it issues, with an expiry no later than the
+	// token's own (which the wait below could not reach: 12 hours).
+	r := postJSON(t, srv.URL+"/api/join", joinBody(codeOf(w.s1), "Brief"), "")
+	var joined struct{ Token string }
+	if r.status != http.StatusOK || json.Unmarshal(r.body, &joined) != nil || joined.Token == "" {
+		t.Fatalf("join: %d %s", r.status, r.body)
+	}
+	kept, ok := memo.Of(w.app).Token(joined.Token)
+	claims, err := security.ParseUnverifiedJWT(joined.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp, err := claims.GetExpirationTime()
+	if !ok || err != nil || exp == nil || kept.Expires.After(exp.Time) || exp.Time.Sub(kept.Expires) > time.Second {
+		t.Fatalf("the join's token kept %v with expiry %v; the token's exp is %v", ok, kept.Expires, exp)
+	}
+	if got := heartbeat(joined.Token); got != http.StatusNoContent {
+		t.Fatalf("heartbeat with a join's token: %d, want 204", got)
+	}
+
+	time.Sleep(3 * time.Second) // past the token's exp (whole seconds)
+	if got := heartbeat(short); got != http.StatusUnauthorized {
+		t.Fatalf("heartbeat with an expired token that was kept: %d, want 401", got)
+	}
+	if got := heartbeat(token(t, w.ada)); got != http.StatusNoContent {
+		t.Fatalf("heartbeat with a new token: %d, want 204", got)
 	}
 }

@@ -44,6 +44,8 @@ type Memo struct {
 	auth         map[string]*core.Record // participant id → record, for tokens (auth.go)
 	counts       map[string]int          // session id → participants (count.go)
 
+	tokens tokens // checked participant tokens (tokens.go)
+
 	// joins serialises the joins' count-and-insert writes with the
 	// other participant writes outside a transaction (count.go).
 	joins sync.Mutex

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
@@ -139,10 +140,22 @@ func (a *api) join(e *core.RequestEvent) error {
 	}
 	announceParticipant(e, participant)
 
+	// The token is signed here, so it is kept as checked (memo/tokens.go)
+	// and the phone's first answer does not parse it again. Its expiry is
+	// taken before signing and cut to the second, as the token's own exp
+	// is, so the kept one is never later.
+	expires := time.Now().Add(collection.AuthToken.DurationTime()).Truncate(time.Second)
 	token, err := participant.NewAuthToken()
 	if err != nil {
 		return apis.NewInternalServerError("", fmt.Errorf("participant token: %w", err))
 	}
+	memo.Of(e.App).KeepToken(token, memo.Token{
+		ParticipantID: participant.Id,
+		CollectionID:  collection.Id,
+		Expires:       expires,
+		TokenKey:      participant.TokenKey(),
+		Secret:        collection.AuthToken.Secret,
+	})
 	if err := apis.EnrichRecord(e, participant); err != nil {
 		return apis.NewInternalServerError("", fmt.Errorf("enrich participant: %w", err))
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"strings"
+	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -51,30 +52,55 @@ func bearer(header string) string {
 }
 
 // participantOfToken returns the participant a valid auth token is of, or
-// nil (no token, not a participant's, or not valid).
+// nil (no token, not a participant's, or not valid). A token checked once
+// (or issued by a join) is kept by the memo (memo/tokens.go) and is not
+// parsed again while it stands.
 func participantOfToken(app core.App, token string) *core.Record {
 	if token == "" {
 		return nil
 	}
-	claims, err := security.ParseUnverifiedJWT(token)
-	if err != nil {
-		return nil
+	m := memo.Of(app)
+	t, known := m.Token(token)
+	if known && !time.Now().Before(t.Expires) {
+		m.ForgetToken(token) // the full check below decides
+		known = false
 	}
-	id, _ := claims[core.TokenClaimId].(string)
-	collectionID, _ := claims[core.TokenClaimCollectionId].(string)
-	if typ, _ := claims[core.TokenClaimType].(string); typ != core.TokenTypeAuth || id == "" || collectionID == "" {
-		return nil
+	if !known {
+		claims, err := security.ParseUnverifiedJWT(token)
+		if err != nil {
+			return nil
+		}
+		t.ParticipantID, _ = claims[core.TokenClaimId].(string)
+		t.CollectionID, _ = claims[core.TokenClaimCollectionId].(string)
+		if typ, _ := claims[core.TokenClaimType].(string); typ != core.TokenTypeAuth || t.ParticipantID == "" || t.CollectionID == "" {
+			return nil
+		}
+		exp, err := claims.GetExpirationTime()
+		if err != nil || exp == nil {
+			return nil // PocketBase's tokens all expire; the odd one is left to it
+		}
+		t.Expires = exp.Time
 	}
-	collection, err := app.FindCachedCollectionByNameOrId(collectionID)
+	collection, err := app.FindCachedCollectionByNameOrId(t.CollectionID)
 	if err != nil || collection.Name != c.Participants {
 		return nil
 	}
-	r, err := memo.Of(app).Participant(app, id)
+	r, err := m.Participant(app, t.ParticipantID)
 	if err != nil {
 		return nil
 	}
+	// A kept token stands only while what would sign it now is what
+	// signed it: the participant's token key and the collection's secret.
+	if known && t.TokenKey == r.TokenKey() && t.Secret == collection.AuthToken.Secret {
+		return r
+	}
 	if _, err := security.ParseJWT(token, r.TokenKey()+collection.AuthToken.Secret); err != nil {
+		if known {
+			m.ForgetToken(token)
+		}
 		return nil
 	}
+	t.TokenKey, t.Secret = r.TokenKey(), collection.AuthToken.Secret
+	m.KeepToken(token, t)
 	return r
 }
