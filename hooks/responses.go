@@ -76,6 +76,7 @@ func registerResponses(app core.App, presence *presence.Writer) {
 		return e.Next()
 	})
 	app.OnRecordEnrich(c.Responses).BindFunc(showScore)
+	registerAnswerInsert(app)
 }
 
 // guardResponseCreate is the responses create rule: a participant, for
