@@ -100,7 +100,7 @@ func parseOptions(args []string) (*Options, error) {
 	fs.IntVar(&o.N, "n", 3000, "join, vote, event: participants")
 	fs.IntVar(&o.C, "c", 50, "join, vote: concurrent requests")
 	fs.BoolVar(&o.Collide, "collide", false, "join: half of the nicknames collide with the other half (case variants)")
-	fs.IntVar(&o.Repeat, "repeat", 0, "join, vote: runs per target, alternating the targets (default 3 with -compare, else 1); the report gives the median and the spread")
+	fs.IntVar(&o.Repeat, "repeat", 0, "join, vote, fanout: runs per target, alternating the targets (default 3 with -compare, else 1); the report gives the median and the spread")
 	fs.BoolVar(&o.Backup, "backup", false, "vote: take a backup (POST /api/backups) once a quarter of the votes are in, report the votes during it apart; fails over 1s at p99")
 	fs.IntVar(&o.K, "k", 2000, "fanout: realtime subscribers")
 	fs.IntVar(&o.Rounds, "rounds", 3, "fanout: changes timed (one after the other)")

@@ -16,7 +16,7 @@ import (
 type Run struct {
 	Scenario string             `json:"scenario"`
 	Target   string             `json:"target"`          // conflicto, plain, plain-open (join, vote); plain-scoped, plain-open (fanout)
-	Round    int                `json:"round,omitempty"` // join, vote: which of the -repeat rounds
+	Round    int                `json:"round,omitempty"` // join, vote, fanout: which of the -repeat rounds
 	Params   map[string]any     `json:"params"`
 	Ops      map[string]Summary `json:"ops"`
 	Main     string             `json:"main"` // the op compared across targets
@@ -67,8 +67,9 @@ func NewReport(scenario string) *Report {
 }
 
 // Finish computes the ratios Conflicto/plain of the runs that exist and
-// the overall verdict. For join and vote the ratios are of the medians
-// over the rounds of each target.
+// the overall verdict. The ratios are of the medians over the rounds of
+// each target (join and vote: throughput and p99; fanout: p99 and max
+// delivery).
 func (rep *Report) Finish() {
 	rep.OK = len(rep.Runs) > 0
 	for _, r := range rep.Runs {
@@ -89,23 +90,20 @@ func (rep *Report) Finish() {
 		}
 		return
 	}
-	var conflicto *Run
-	for _, r := range rep.Runs {
-		if r.Target == "conflicto" {
-			conflicto = r
+	if rep.Scenario == "fanout" {
+		// Delivery: the ratios are of the medians over the rounds.
+		rep.Medians = mediansByTarget(rep.Runs)
+		c, ok := rep.Medians["conflicto"]
+		if !ok {
+			return
 		}
-	}
-	if conflicto == nil {
-		return
-	}
-	c := conflicto.Ops[conflicto.Main]
-	for _, r := range rep.Runs {
-		if r == conflicto {
-			continue
+		for target, m := range rep.Medians {
+			if target == "conflicto" {
+				continue
+			}
+			rep.Ratios["p99_delivery_conflicto_over_"+target] = ratio(c.P99Ms.Median, m.P99Ms.Median)
+			rep.Ratios["max_delivery_conflicto_over_"+target] = ratio(c.MaxMs.Median, m.MaxMs.Median)
 		}
-		p := r.Ops[r.Main]
-		rep.Ratios["p99_delivery_conflicto_over_"+r.Target] = ratio(c.P99Ms, p.P99Ms)
-		rep.Ratios["max_delivery_conflicto_over_"+r.Target] = ratio(c.MaxMs, p.MaxMs)
 	}
 }
 
@@ -122,18 +120,20 @@ type Medians struct {
 	Rounds     int    `json:"rounds"`
 	Throughput Spread `json:"rps"`
 	P99Ms      Spread `json:"p99_ms"`
+	MaxMs      Spread `json:"max_ms"`
 }
 
 func mediansByTarget(runs []*Run) map[string]Medians {
-	rps, p99 := map[string][]float64{}, map[string][]float64{}
+	rps, p99, maxMs := map[string][]float64{}, map[string][]float64{}, map[string][]float64{}
 	for _, r := range runs {
 		s := r.Ops[r.Main]
 		rps[r.Target] = append(rps[r.Target], s.Throughput)
 		p99[r.Target] = append(p99[r.Target], s.P99Ms)
+		maxMs[r.Target] = append(maxMs[r.Target], s.MaxMs)
 	}
 	out := map[string]Medians{}
 	for target := range rps {
-		out[target] = Medians{Rounds: len(rps[target]), Throughput: spreadOf(rps[target]), P99Ms: spreadOf(p99[target])}
+		out[target] = Medians{Rounds: len(rps[target]), Throughput: spreadOf(rps[target]), P99Ms: spreadOf(p99[target]), MaxMs: spreadOf(maxMs[target])}
 	}
 	return out
 }
@@ -206,7 +206,7 @@ func (rep *Report) Print(w, jsonOut io.Writer) {
 		}
 	}
 	if len(rep.Ratios) > 0 {
-		fmt.Fprintln(w, "\nratios Conflicto/plain (join, vote: of the medians):")
+		fmt.Fprintln(w, "\nratios Conflicto/plain (of the medians over the rounds):")
 		keys := make([]string, 0, len(rep.Ratios))
 		for k := range rep.Ratios {
 			keys = append(keys, k)

@@ -119,9 +119,6 @@ func run(ctx, checkCtx context.Context, o *Options, env *Env) (*Report, error) {
 	if env.ConflictoURL != "" {
 		api := &API{Base: env.ConflictoURL, HC: hc}
 		switch o.Scenario {
-		case "fanout":
-			pause()
-			rep.Runs = append(rep.Runs, runFanoutConflicto(ctx, checkCtx, api, sse, o, env.ConflictoPID))
 		case "event", "soak":
 			pause()
 			rep.Runs = append(rep.Runs, runEvent(ctx, checkCtx, api, sse, o, env.ConflictoPID))
@@ -129,11 +126,25 @@ func run(ctx, checkCtx context.Context, o *Options, env *Env) (*Report, error) {
 			rep.Runs = append(rep.Runs, runFlood(ctx, checkCtx, api, o, env.ConflictoPID)...)
 		}
 	}
-	if env.PlainURL != "" && o.Scenario == "fanout" {
-		api := &API{Base: env.PlainURL, HC: hc}
-		for _, variant := range []string{"scoped", "open"} {
-			pause()
-			rep.Runs = append(rep.Runs, runFanoutPlain(ctx, checkCtx, api, sse, o, env.PlainPID, variant))
+	if o.Scenario == "fanout" {
+		// Rounds alternate the targets as for join and vote: Conflicto,
+		// then the plain broadcast with the scoped rule and with the empty
+		// one, -repeat times.
+		for round := 1; round <= o.Repeat && ctx.Err() == nil; round++ {
+			if env.ConflictoURL != "" {
+				pause()
+				r := runFanoutConflicto(ctx, checkCtx, &API{Base: env.ConflictoURL, HC: hc}, sse, o, env.ConflictoPID)
+				r.Round = round
+				rep.Runs = append(rep.Runs, r)
+			}
+			if env.PlainURL != "" {
+				for _, variant := range []string{"scoped", "open"} {
+					pause()
+					r := runFanoutPlain(ctx, checkCtx, &API{Base: env.PlainURL, HC: hc}, sse, o, env.PlainPID, variant)
+					r.Round = round
+					rep.Runs = append(rep.Runs, r)
+				}
+			}
 		}
 	}
 	if len(rep.Runs) == 0 {

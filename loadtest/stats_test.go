@@ -129,3 +129,29 @@ func TestSpreadAndMedians(t *testing.T) {
 		t.Fatal("report not OK")
 	}
 }
+
+// The fan-out's ratios are of the median p99 and max delivery over the
+// alternating rounds, not of one run.
+func TestFanoutRatiosAreOfTheMedians(t *testing.T) {
+	run := func(target string, p99, max float64) *Run {
+		return &Run{Scenario: "fanout", Target: target, Main: "delivery", OK: true, Ops: map[string]Summary{"delivery": {P99Ms: p99, MaxMs: max}}}
+	}
+	rep := &Report{Scenario: "fanout", Ratios: map[string]float64{}, Runs: []*Run{
+		run("conflicto", 30, 40), run("plain-scoped", 200, 210), run("plain-open", 60, 70),
+		run("conflicto", 90, 95), run("plain-scoped", 180, 190), run("plain-open", 50, 55),
+		run("conflicto", 20, 25), run("plain-scoped", 220, 230), run("plain-open", 40, 50),
+	}}
+	rep.Finish()
+	if m := rep.Medians["conflicto"]; m.Rounds != 3 || m.P99Ms != (Spread{30, 20, 90}) || m.MaxMs.Median != 40 {
+		t.Fatalf("conflicto medians = %+v", m)
+	}
+	if got := rep.Ratios["p99_delivery_conflicto_over_plain-scoped"]; got != 0.15 {
+		t.Fatalf("p99 ratio over scoped = %v, want 30/200 = 0.15", got)
+	}
+	if got := rep.Ratios["p99_delivery_conflicto_over_plain-open"]; got != 0.6 {
+		t.Fatalf("p99 ratio over open = %v, want 30/50 = 0.6", got)
+	}
+	if got := rep.Ratios["max_delivery_conflicto_over_plain-open"]; got != 0.73 {
+		t.Fatalf("max ratio over open = %v, want 40/55 = 0.73", got)
+	}
+}
