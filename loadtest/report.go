@@ -174,8 +174,8 @@ func (rep *Report) Print(w, jsonOut io.Writer) {
 			if name == r.Main {
 				mark = "*"
 			}
-			fmt.Fprintf(w, " %s %-14s n=%-6d %8.1f/s  p50 %7.1f  p95 %7.1f  p99 %7.1f  max %7.1f ms  %s\n",
-				mark, name, s.Count, s.Throughput, s.P50Ms, s.P95Ms, s.P99Ms, s.MaxMs, formatStatus(s.Status))
+			fmt.Fprintf(w, " %s %-14s n=%-6d %8.1f/s  min %6.1f  p50 %7.1f  p95 %7.1f  p99 %7.1f  max %7.1f ms  %s\n",
+				mark, name, s.Count, s.Throughput, s.MinMs, s.P50Ms, s.P95Ms, s.P99Ms, s.MaxMs, formatStatus(s.Status))
 		}
 		if r.RSSMB != nil {
 			fmt.Fprintf(w, "   server RSS: %.1f MB before, %.1f MB peak\n", r.RSSMB.Before, r.RSSMB.Peak)

@@ -71,6 +71,7 @@ type Summary struct {
 	WallS      float64        `json:"wall_s"` // first start to last end
 	Throughput float64        `json:"rps"`    // Count / WallS
 	MeanMs     float64        `json:"mean_ms"`
+	MinMs      float64        `json:"min_ms"` // fanout: the first subscriber served, i.e. the server's time before it sends
 	P50Ms      float64        `json:"p50_ms"`
 	P95Ms      float64        `json:"p95_ms"`
 	P99Ms      float64        `json:"p99_ms"`
@@ -107,6 +108,7 @@ func (r *Recorder) Summary() Summary {
 		sum += d
 	}
 	s.MeanMs = ms(sum / time.Duration(len(lat)))
+	s.MinMs = ms(lat[0])
 	s.P50Ms = ms(Percentile(lat, 50))
 	s.P95Ms = ms(Percentile(lat, 95))
 	s.P99Ms = ms(Percentile(lat, 99))

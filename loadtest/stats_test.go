@@ -92,8 +92,8 @@ func TestRecorderDeliveries(t *testing.T) {
 	if s.Count != 2 || s.Status["delivered"] != 2 || s.Status["missing"] != 1 || s.Errors != 1 {
 		t.Fatalf("summary = %+v", s)
 	}
-	if s.P50Ms != 20 || s.MaxMs != 40 {
-		t.Fatalf("p50/max = %v/%v, want 20/40", s.P50Ms, s.MaxMs)
+	if s.MinMs != 20 || s.P50Ms != 20 || s.MaxMs != 40 {
+		t.Fatalf("min/p50/max = %v/%v/%v, want 20/20/40", s.MinMs, s.P50Ms, s.MaxMs)
 	}
 }
 
