@@ -75,34 +75,24 @@ func (rep *Report) Finish() {
 	for _, r := range rep.Runs {
 		rep.OK = rep.OK && r.OK
 	}
-	if rep.Scenario == "join" || rep.Scenario == "vote" {
-		rep.Medians = mediansByTarget(rep.Runs)
-		c, ok := rep.Medians["conflicto"]
-		if !ok {
-			return
-		}
-		for target, m := range rep.Medians {
-			if target == "conflicto" {
-				continue
-			}
-			rep.Ratios["throughput_conflicto_over_"+target] = ratio(c.Throughput.Median, m.Throughput.Median)
-			rep.Ratios["p99_conflicto_over_"+target] = ratio(c.P99Ms.Median, m.P99Ms.Median)
-		}
+	fanout := rep.Scenario == "fanout"
+	if !fanout && rep.Scenario != "join" && rep.Scenario != "vote" {
 		return
 	}
-	if rep.Scenario == "fanout" {
-		// Delivery: the ratios are of the medians over the rounds.
-		rep.Medians = mediansByTarget(rep.Runs)
-		c, ok := rep.Medians["conflicto"]
-		if !ok {
-			return
-		}
-		for target, m := range rep.Medians {
-			if target == "conflicto" {
-				continue
-			}
+	rep.Medians = mediansByTarget(rep.Runs)
+	c, ok := rep.Medians["conflicto"]
+	if !ok {
+		return
+	}
+	for target, m := range rep.Medians {
+		switch {
+		case target == "conflicto":
+		case fanout:
 			rep.Ratios["p99_delivery_conflicto_over_"+target] = ratio(c.P99Ms.Median, m.P99Ms.Median)
 			rep.Ratios["max_delivery_conflicto_over_"+target] = ratio(c.MaxMs.Median, m.MaxMs.Median)
+		default:
+			rep.Ratios["throughput_conflicto_over_"+target] = ratio(c.Throughput.Median, m.Throughput.Median)
+			rep.Ratios["p99_conflicto_over_"+target] = ratio(c.P99Ms.Median, m.P99Ms.Median)
 		}
 	}
 }
