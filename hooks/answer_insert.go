@@ -61,7 +61,7 @@ func registerAnswerInsert(app core.App) {
 type answerStmts struct {
 	mu      sync.Mutex
 	db      *sql.DB
-	columns string // comma-joined, sorted
+	columns []string // sorted
 	stmt    *sql.Stmt
 }
 
@@ -109,10 +109,9 @@ func isLocked(err error) bool {
 }
 
 func (s *answerStmts) prepared(db *sql.DB, columns []string) (*sql.Stmt, error) {
-	key := strings.Join(columns, ",")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.stmt != nil && s.db == db && s.columns == key {
+	if s.stmt != nil && s.db == db && slices.Equal(s.columns, columns) {
 		return s.stmt, nil
 	}
 	quoted := make([]string, len(columns))
@@ -124,10 +123,11 @@ func (s *answerStmts) prepared(db *sql.DB, columns []string) (*sql.Stmt, error) 
 	if err != nil {
 		return nil, err
 	}
-	if s.stmt != nil {
-		s.stmt.Close()
-	}
-	s.db, s.columns, s.stmt = db, key, stmt
+	// The statement it replaces is left open: an answer that took it a
+	// moment ago may be about to run it, and closing it under that answer
+	// would fail a write the schema change has nothing to do with. It
+	// happens once per schema change or reopened database.
+	s.db, s.columns, s.stmt = db, columns, stmt
 	return stmt, nil
 }
 
