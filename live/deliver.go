@@ -3,6 +3,7 @@ package live
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 )
@@ -28,33 +29,85 @@ type target struct {
 }
 
 // broadcast builds the document, if anyone listens, and delivers it. It
-// returns the snapshot sent (nil when nobody listens).
+// returns the snapshot built (nil when nobody listens).
+//
+// The scan for subscribers and the sends run together, a chunk of
+// realtime clients per goroutine, as PocketBase's own broadcasts do, so
+// the first frame does not wait for a scan of every connection. The
+// document is built first when the last delivery had an audience, else by
+// the first chunk that finds a subscriber (once; the others wait for it).
+// A document whose version this topic has already broadcast (a change
+// that shows nowhere, such as the second activity of an advance) is not
+// sent again, and then no connection is scanned when it was built first:
+// everyone listening had it, or got it (or newer) by their welcome.
 func (h *Hub) broadcast(t *topic, code string) (*Snapshot, error) {
-	if code == "" { // first time: the build tells the code
-		snap, err := h.current(t)
+	h.mu.Lock()
+	delivered, listened := t.delivered, t.audience > 0
+	h.mu.Unlock()
+	build := sync.OnceValues(func() (*Snapshot, error) { return h.current(t) })
+	if code == "" || listened { // a build tells the code
+		snap, err := build()
 		if err != nil {
 			return nil, err
 		}
+		if listened && snap.Version <= delivered {
+			return snap, nil
+		}
 		code = snap.Code
 	}
-	targets := h.subscribers(code)
-	h.mu.Lock()
-	t.audience = len(targets)
-	h.mu.Unlock()
-	if len(targets) == 0 {
+	if code == "" {
 		return nil, nil
 	}
-	snap, err := h.current(t)
+	name := topicName(code)
+
+	var audience atomic.Int64
+	run := func(chunk []subscriptions.Client) {
+		targets := appendSubscribers(nil, chunk, name)
+		if len(targets) == 0 {
+			return
+		}
+		audience.Add(int64(len(targets)))
+		snap, err := build()
+		if err != nil || snap.Version <= delivered {
+			return
+		}
+		snap = h.newest(t, snap)
+		for _, tg := range targets {
+			h.sendTo(tg, snap, false)
+		}
+	}
+	chunks := h.app.SubscriptionsBroker().ChunkedClients(deliveryChunk)
+	if len(chunks) == 1 {
+		run(chunks[0])
+	} else {
+		var wg sync.WaitGroup
+		for _, chunk := range chunks {
+			wg.Go(func() { run(chunk) })
+		}
+		wg.Wait()
+	}
+
+	n := int(audience.Load())
+	h.mu.Lock()
+	t.audience = n
+	h.mu.Unlock()
+	if n == 0 {
+		return nil, nil
+	}
+	snap, err := build()
 	if err != nil {
 		return nil, err
 	}
-	h.counts.broadcasts.Add(1)
-	return h.deliver(t, snap, targets, false), nil
+	if snap.Version > delivered {
+		h.counts.broadcasts.Add(1)
+		h.mu.Lock()
+		t.delivered = max(t.delivered, snap.Version)
+		h.mu.Unlock()
+	}
+	return snap, nil
 }
 
-// subscribers lists the clients subscribed to live/{code}. It runs over
-// every realtime client with map lookups only, as PocketBase's own
-// broadcasts do.
+// subscribers lists the clients subscribed to live/{code}.
 func (h *Hub) subscribers(code string) []target {
 	if code == "" {
 		return nil
@@ -62,13 +115,22 @@ func (h *Hub) subscribers(code string) []target {
 	name := topicName(code)
 	var targets []target
 	for _, chunk := range h.app.SubscriptionsBroker().ChunkedClients(deliveryChunk * 10) {
-		for _, client := range chunk {
-			if client.HasSubscription(name) {
-				targets = append(targets, target{client, name})
-			}
-			if alias, ok := client.Get(aliasKey + name).(string); ok && alias != name && client.HasSubscription(alias) {
-				targets = append(targets, target{client, alias})
-			}
+		targets = appendSubscribers(targets, chunk, name)
+	}
+	return targets
+}
+
+// appendSubscribers appends the clients of chunk subscribed to the topic
+// name, by the name each used. It runs with map lookups only, as
+// PocketBase's own broadcasts do.
+func appendSubscribers(targets []target, chunk []subscriptions.Client, name string) []target {
+	aliasOf := aliasKey + name
+	for _, client := range chunk {
+		if client.HasSubscription(name) {
+			targets = append(targets, target{client, name})
+		}
+		if alias, ok := client.Get(aliasOf).(string); ok && alias != name && client.HasSubscription(alias) {
+			targets = append(targets, target{client, alias})
 		}
 	}
 	return targets
@@ -86,12 +148,7 @@ func (h *Hub) subscribers(code string) []target {
 // bounded queue (server/realtime_clients.go), which drops a client that
 // stopped reading instead of waiting for it.
 func (h *Hub) deliver(t *topic, snap *Snapshot, targets []target, welcome bool) *Snapshot {
-	h.mu.Lock()
-	if t.latest != nil && t.latest.Version > snap.Version {
-		snap = t.latest
-	}
-	h.mu.Unlock()
-
+	snap = h.newest(t, snap)
 	send := func(targets []target) {
 		for _, tg := range targets {
 			h.sendTo(tg, snap, welcome)
@@ -107,6 +164,17 @@ func (h *Hub) deliver(t *topic, snap *Snapshot, targets []target, welcome bool) 
 		wg.Go(func() { send(chunk) })
 	}
 	wg.Wait()
+	return snap
+}
+
+// newest returns snap, or the topic's newest snapshot when a newer one was
+// built since.
+func (h *Hub) newest(t *topic, snap *Snapshot) *Snapshot {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if t.latest != nil && t.latest.Version > snap.Version {
+		return t.latest
+	}
 	return snap
 }
 

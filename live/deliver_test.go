@@ -177,3 +177,106 @@ func TestDeliveryRecordsFollowSubscriptions(t *testing.T) {
 		t.Fatalf("%d welcomes, want %d", got, 50*MaxTopicsPerClient)
 	}
 }
+
+// scanned is a subscriber that counts the hub's looks at its
+// subscriptions and, once armed, holds a look until the hub has sent the
+// change to someone else (or 5 s passed: then late is set).
+type scanned struct {
+	recorder
+	hub   *Hub
+	looks atomic.Int64
+	armed atomic.Bool
+	since uint64 // the hub's sent count when armed
+	late  atomic.Bool
+}
+
+func (s *scanned) HasSubscription(name string) bool {
+	s.looks.Add(1)
+	if s.armed.Load() {
+		deadline := time.Now().Add(5 * time.Second)
+		for s.hub.counts.sent.Load() == s.since {
+			if time.Now().After(deadline) {
+				s.late.Store(true)
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	return s.recorder.HasSubscription(name)
+}
+
+func subscribeScanned(x *harness, name string) *scanned {
+	s := &scanned{recorder: recorder{DefaultClient: subscriptions.NewDefaultClient()}, hub: x.hub}
+	s.Subscribe(name)
+	x.app.SubscriptionsBroker().Register(s)
+	x.hub.Welcome(s, name)
+	return s
+}
+
+// A change's first frames leave while other connections are still being
+// scanned: the scan of a chunk of clients is followed by its sends, so a
+// subscriber that is slow to scan holds back only its own chunk.
+func TestBroadcastSendsBeforeTheScanEnds(t *testing.T) {
+	x := newHarness(t)
+	x.open("s1", "ABC234")
+	x.clock.Advance(0)
+	var others []*recorder
+	for range 2 * deliveryChunk {
+		others = append(others, x.subscribe("live/ABC234"))
+	}
+	slow := subscribeScanned(x, "live/ABC234")
+	for _, sub := range append(others, &slow.recorder) {
+		sub.take() // the welcomes
+	}
+
+	x.world.set("s1", func(s *stubSession) { s.count = 1 })
+	x.hub.MarkDirty("s1")
+	slow.since = x.hub.counts.sent.Load()
+	slow.armed.Store(true)
+	x.clock.Advance(0)
+	slow.armed.Store(false)
+	if slow.late.Load() {
+		t.Fatal("nothing was sent before every connection was scanned")
+	}
+	for i, sub := range append(others, &slow.recorder) {
+		if got := counts(t, sub.take()); !slices.Equal(got, []int{1}) {
+			t.Fatalf("subscriber %d got counts %v, want [1]", i, got)
+		}
+	}
+}
+
+// A change that shows nowhere (the second activity of an advance, a
+// heartbeat) is built but costs no scan of the connections: its document
+// is the version the audience has, and nothing is sent.
+func TestAnUnchangedDocumentScansNoConnection(t *testing.T) {
+	x := newHarness(t)
+	x.open("s1", "ABC234")
+	x.clock.Advance(0)
+	s := subscribeScanned(x, "live/ABC234")
+	x.world.set("s1", func(s *stubSession) { s.count = 1 })
+	x.hub.MarkDirty("s1")
+	x.clock.Advance(time.Second)
+	if got := counts(t, s.take()); !slices.Equal(got, []int{0, 1}) {
+		t.Fatalf("counts %v, want [0 1]", got)
+	}
+
+	looks, builds, sent := s.looks.Load(), x.world.buildCount(), x.hub.Stats().Sent
+	x.hub.MarkDirty("s1")
+	x.clock.Advance(time.Second)
+	if x.world.buildCount() != builds+1 {
+		t.Fatalf("%d builds for the unchanged document, want 1", x.world.buildCount()-builds)
+	}
+	if got := s.looks.Load() - looks; got != 0 {
+		t.Fatalf("the unchanged document looked at the subscriptions %d times, want none", got)
+	}
+	if got := x.hub.Stats().Sent - sent; got != 0 || len(s.take()) != 0 {
+		t.Fatalf("the unchanged document was sent %d times", got)
+	}
+
+	x.world.set("s1", func(s *stubSession) { s.count = 2 })
+	x.hub.MarkDirty("s1")
+	x.clock.Advance(time.Second)
+	if got := counts(t, s.take()); !slices.Equal(got, []int{2}) {
+		t.Fatalf("after a real change: counts %v, want [2]", got)
+	}
+}

@@ -66,6 +66,7 @@ type topic struct {
 	due        time.Time           // when the pending flush fires
 	flushing   bool
 	lastSent   time.Time
+	delivered  int64     // the last version broadcast to every subscriber
 	changed    time.Time // the last change, for the idle expiry
 	idle       Timer     // the next idle check
 	users      int       // readers building or delivering: not dropped under them

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -188,4 +189,73 @@ func requestEvent(app core.App) *core.RequestEvent {
 	e.Response = httptest.NewRecorder()
 	e.Request = httptest.NewRequest("GET", "/api/realtime", nil)
 	return e
+}
+
+// deadlines records the write deadlines set on a connection.
+type deadlines struct {
+	mu  sync.Mutex
+	set []time.Time
+}
+
+func (d *deadlines) SetWriteDeadline(t time.Time) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.set = append(d.set, t)
+	return nil
+}
+
+func (d *deadlines) calls() []time.Time {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Clone(d.set)
+}
+
+// Every write starts with at least half the write timeout ahead of it, but
+// the deadline moves only when less is left; the end of the loop lifts it
+// for the connection's next request, except after a drop, whose hang-up
+// stays and whose later messages are refused without moving it.
+func TestWriteDeadlineMovesOnlyWhenHalfIsLeft(t *testing.T) {
+	const timeout = 10 * time.Second
+	t0 := time.Now()
+	conn := &deadlines{}
+	c := newRealtimeClient(subscriptions.NewDefaultClient(), realtimeQueue)
+	c.writeTimeout, c.conn = timeout, conn
+
+	steps := []struct {
+		at   time.Duration
+		want []time.Time
+	}{
+		{0, []time.Time{t0.Add(timeout)}},                                      // the first write sets one
+		{timeout / 2, []time.Time{t0.Add(timeout)}},                            // half left: kept
+		{timeout/2 + 1, []time.Time{t0.Add(timeout), t0.Add(timeout*3/2 + 1)}}, // less: moved
+		{timeout, []time.Time{t0.Add(timeout), t0.Add(timeout*3/2 + 1)}},       // 5 s left again: kept
+	}
+	for _, s := range steps {
+		if err := c.beforeWrite(t0.Add(s.at)); err != nil {
+			t.Fatalf("write at +%v: %v", s.at, err)
+		}
+		if got := conn.calls(); !slices.Equal(got, s.want) {
+			t.Fatalf("after a write at +%v: deadlines %v, want %v", s.at, got, s.want)
+		}
+	}
+	c.loopEnded()
+	if got := conn.calls(); len(got) != 3 || !got[2].IsZero() {
+		t.Fatalf("the end of the loop did not lift the deadline: %v", got)
+	}
+
+	dropped := &deadlines{}
+	d := newRealtimeClient(subscriptions.NewDefaultClient(), realtimeQueue)
+	d.writeTimeout, d.conn = timeout, dropped
+	if err := d.beforeWrite(t0); err != nil {
+		t.Fatal(err)
+	}
+	d.drop()
+	if err := d.beforeWrite(t0.Add(timeout)); !errors.Is(err, errDropped) {
+		t.Fatalf("a write after the drop: %v, want errDropped", err)
+	}
+	d.loopEnded()
+	got := dropped.calls()
+	if len(got) != 2 || got[1].IsZero() || !got[1].Before(t0.Add(timeout)) {
+		t.Fatalf("deadlines of a dropped client %v: want its first, then the hang-up, and nothing after", got)
+	}
 }
