@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 
 	c "conflicto/collections"
@@ -118,7 +119,6 @@ func TestLiveRealtimeFanOutCost(t *testing.T) {
 	arrivals := make(chan struct{}, 2*n) // one per message
 	for i := range n {
 		cl := subscriptions.NewDefaultClient()
-		cl.Subscribe(topic)
 		w.app.SubscriptionsBroker().Register(cl)
 		// Unregistering discards the client: a later send returns at once.
 		defer w.app.SubscriptionsBroker().Unregister(cl.Id())
@@ -139,6 +139,8 @@ func TestLiveRealtimeFanOutCost(t *testing.T) {
 				}
 			}
 		})
+		// Its welcome is taken by the reader above (and dropped below).
+		subscribeInProcess(t, w.app, cl, topic)
 	}
 	// arrived waits for n more messages, one per client if none got two.
 	arrived := func(what string) {
@@ -255,5 +257,21 @@ func TestLiveRealtimeCompletedSession(t *testing.T) {
 		if s := decodeLive(t, []byte(cl.next(t, 5*time.Second).data)); s.Participants.Count != 1 || s.Version <= done.Version {
 			t.Fatalf("%s after a kick: %+v", name, s)
 		}
+	}
+}
+
+// subscribeInProcess subscribes an in-process realtime client as POST
+// /api/realtime does: through the subscribe hooks, which put it in the
+// live topic's index and welcome it.
+func subscribeInProcess(t *testing.T, app core.App, cl subscriptions.Client, topics ...string) {
+	t.Helper()
+	e := &core.RealtimeSubscribeRequestEvent{RequestEvent: &core.RequestEvent{App: app}, Client: cl, Subscriptions: topics}
+	err := app.OnRealtimeSubscribeRequest().Trigger(e, func(e *core.RealtimeSubscribeRequestEvent) error {
+		e.Client.Unsubscribe()
+		e.Client.Subscribe(e.Subscriptions...)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("subscribe to %v: %v", topics, err)
 	}
 }

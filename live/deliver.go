@@ -3,137 +3,74 @@ package live
 import (
 	"slices"
 	"sync"
-	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 )
 
-// Keys in a realtime client's store. The sent key holds what each of its
+// sentKey is the key in a realtime client's store of what each of its
 // live subscriptions was sent (*sentSet), which keeps versions growing per
-// subscription and dedupes a broadcast of a version it has; the alias key
-// (per canonical topic) remembers the exact name a client subscribed with
-// (e.g. a lower-case code), which is the event name its SDK listens to.
-const (
-	sentKey  = "conflicto.live.sent"
-	aliasKey = "conflicto.live.alias:"
-)
+// subscription and dedupes a broadcast of a version it has.
+const sentKey = "conflicto.live.sent"
 
 // deliveryChunk is how many subscribers one goroutine sends to, as in
 // PocketBase's own broadcasts.
 const deliveryChunk = 150
 
-// target is one subscription to deliver to, by the name the client used.
+// target is one subscription to deliver to, by the name the client used,
+// with its record of what it was sent (looked up when nil).
 type target struct {
 	client subscriptions.Client
 	name   string
+	sent   *sent
 }
 
 // broadcast builds the document, if anyone listens, and delivers it. It
 // returns the snapshot built (nil when nobody listens).
 //
-// The scan for subscribers and the sends run together, a chunk of
-// realtime clients per goroutine, as PocketBase's own broadcasts do, so
-// the first frame does not wait for a scan of every connection. The
-// document is built first when the last delivery had an audience, else by
-// the first chunk that finds a subscriber (once; the others wait for it).
-// A document whose version this topic has already broadcast (a change
-// that shows nowhere, such as the second activity of an advance) is not
-// sent again, and then no connection is scanned when it was built first:
-// everyone listening had it, or got it (or newer) by their welcome.
+// The subscribers come from the hub's index (listeners.go), and are sent
+// to in chunks in parallel (deliver). The document is built only when
+// someone listens. A document whose version this topic has already
+// broadcast (a change that shows nowhere, such as the second activity of
+// an advance) is not sent again: everyone listening had it, or got it (or
+// newer) by their welcome.
 func (h *Hub) broadcast(t *topic, code string) (*Snapshot, error) {
-	h.mu.Lock()
-	delivered, listened := t.delivered, t.audience > 0
-	h.mu.Unlock()
-	build := sync.OnceValues(func() (*Snapshot, error) { return h.current(t) })
-	if code == "" || listened { // a build tells the code
-		snap, err := build()
+	if code == "" { // first time: the build tells the code
+		snap, err := h.current(t)
 		if err != nil {
 			return nil, err
 		}
-		if listened && snap.Version <= delivered {
-			return snap, nil
-		}
 		code = snap.Code
 	}
-	if code == "" {
-		return nil, nil
-	}
-	name := topicName(code)
-
-	var audience atomic.Int64
-	run := func(chunk []subscriptions.Client) {
-		targets := appendSubscribers(nil, chunk, name)
-		if len(targets) == 0 {
-			return
-		}
-		audience.Add(int64(len(targets)))
-		snap, err := build()
-		if err != nil || snap.Version <= delivered {
-			return
-		}
-		snap = h.newest(t, snap)
-		for _, tg := range targets {
-			h.sendTo(tg, snap, false)
-		}
-	}
-	chunks := h.app.SubscriptionsBroker().ChunkedClients(deliveryChunk)
-	if len(chunks) == 1 {
-		run(chunks[0])
-	} else {
-		var wg sync.WaitGroup
-		for _, chunk := range chunks {
-			wg.Go(func() { run(chunk) })
-		}
-		wg.Wait()
-	}
-
-	n := int(audience.Load())
+	targets := h.subscribers(code)
 	h.mu.Lock()
-	t.audience = n
+	t.audience = len(targets)
+	delivered := t.delivered
 	h.mu.Unlock()
-	if n == 0 {
+	if len(targets) == 0 {
 		return nil, nil
 	}
-	snap, err := build()
+	snap, err := h.current(t)
 	if err != nil {
 		return nil, err
 	}
-	if snap.Version > delivered {
-		h.counts.broadcasts.Add(1)
-		h.mu.Lock()
-		t.delivered = max(t.delivered, snap.Version)
-		h.mu.Unlock()
+	if snap.Version <= delivered {
+		return snap, nil
 	}
+	h.counts.broadcasts.Add(1)
+	h.deliver(t, snap, targets, false)
+	h.mu.Lock()
+	t.delivered = max(t.delivered, snap.Version)
+	h.mu.Unlock()
 	return snap, nil
 }
 
-// subscribers lists the clients subscribed to live/{code}.
+// subscribers lists the subscriptions to live/{code}, by the names the
+// clients used.
 func (h *Hub) subscribers(code string) []target {
 	if code == "" {
 		return nil
 	}
-	name := topicName(code)
-	var targets []target
-	for _, chunk := range h.app.SubscriptionsBroker().ChunkedClients(deliveryChunk * 10) {
-		targets = appendSubscribers(targets, chunk, name)
-	}
-	return targets
-}
-
-// appendSubscribers appends the clients of chunk subscribed to the topic
-// name, by the name each used. It runs with map lookups only, as
-// PocketBase's own broadcasts do.
-func appendSubscribers(targets []target, chunk []subscriptions.Client, name string) []target {
-	aliasOf := aliasKey + name
-	for _, client := range chunk {
-		if client.HasSubscription(name) {
-			targets = append(targets, target{client, name})
-		}
-		if alias, ok := client.Get(aliasOf).(string); ok && alias != name && client.HasSubscription(alias) {
-			targets = append(targets, target{client, alias})
-		}
-	}
-	return targets
+	return h.listenersOf(topicName(code))
 }
 
 // deliver sends one snapshot to targets, in chunks in parallel, and returns
@@ -194,7 +131,10 @@ type sentSet struct {
 // sendTo sends snap to one subscription unless it has a newer version, or
 // the same one and this is not a welcome.
 func (h *Hub) sendTo(tg target, snap *Snapshot, welcome bool) {
-	s := h.sentTo(tg)
+	s := tg.sent
+	if s == nil {
+		s = h.sentTo(tg)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.version > snap.Version || (s.version == snap.Version && !welcome) {
@@ -237,6 +177,7 @@ func (h *Hub) sentSetOf(client subscriptions.Client) *sentSet {
 // sent: a subscribe replaces all of a client's subscriptions, and a client
 // cycling through aliases must not grow its records without bound.
 func (h *Hub) keepTopics(client subscriptions.Client, names []string) {
+	h.keepFollowing(client, names)
 	set, ok := client.Get(sentKey).(*sentSet)
 	if !ok {
 		return
@@ -261,6 +202,7 @@ func (h *Hub) Welcome(client subscriptions.Client, name string) {
 	if !ok {
 		return
 	}
+	h.follow(client, topicName(code), name)
 	sessionID, err := h.SessionIDByCode(code)
 	if err != nil {
 		if !isGone(err) {
@@ -275,9 +217,6 @@ func (h *Hub) Welcome(client subscriptions.Client, name string) {
 		}
 		return
 	}
-	if canonical := topicName(code); name != canonical {
-		client.Set(aliasKey+canonical, name)
-	}
 	t := h.acquire(sessionID)
 	defer h.release(t)
 	snap, err := h.current(t)
@@ -289,5 +228,5 @@ func (h *Hub) Welcome(client subscriptions.Client, name string) {
 		h.app.Logger().Warn("live: welcome", "session", sessionID, "error", err)
 		return
 	}
-	h.deliver(t, snap, []target{{client, name}}, true)
+	h.deliver(t, snap, []target{{client: client, name: name}}, true)
 }

@@ -91,7 +91,7 @@ func TestWelcomeDoesNotWaitForAStalledPeer(t *testing.T) {
 func TestSendToKeepsVersionsGrowing(t *testing.T) {
 	h := New(nil, nil)
 	r := &recorder{DefaultClient: subscriptions.NewDefaultClient()}
-	tg := target{r, "live/ABC234"}
+	tg := target{client: r, name: "live/ABC234"}
 	snap := func(v int64) *Snapshot { return &Snapshot{Version: v, Data: []byte(strconv.FormatInt(v, 10))} }
 	for _, step := range []struct {
 		version int64
@@ -109,7 +109,7 @@ func TestSendToKeepsVersionsGrowing(t *testing.T) {
 
 	// Concurrent deliveries of every version: what arrives only grows.
 	r2 := &recorder{DefaultClient: subscriptions.NewDefaultClient()}
-	tg2 := target{r2, "live/ABC234"}
+	tg2 := target{client: r2, name: "live/ABC234"}
 	var wg sync.WaitGroup
 	for g := range 8 {
 		wg.Go(func() {
@@ -178,81 +178,113 @@ func TestDeliveryRecordsFollowSubscriptions(t *testing.T) {
 	}
 }
 
-// scanned is a subscriber that counts the hub's looks at its
-// subscriptions and, once armed, holds a look until the hub has sent the
-// change to someone else (or 5 s passed: then late is set).
-type scanned struct {
+// looked is a realtime client that counts the looks at its subscriptions
+// and its store.
+type looked struct {
 	recorder
-	hub   *Hub
 	looks atomic.Int64
-	armed atomic.Bool
-	since uint64 // the hub's sent count when armed
-	late  atomic.Bool
 }
 
-func (s *scanned) HasSubscription(name string) bool {
-	s.looks.Add(1)
-	if s.armed.Load() {
-		deadline := time.Now().Add(5 * time.Second)
-		for s.hub.counts.sent.Load() == s.since {
-			if time.Now().After(deadline) {
-				s.late.Store(true)
-				break
-			}
-			time.Sleep(time.Millisecond)
+func (l *looked) HasSubscription(name string) bool {
+	l.looks.Add(1)
+	return l.recorder.HasSubscription(name)
+}
+
+func (l *looked) Get(key string) any {
+	l.looks.Add(1)
+	return l.recorder.Get(key)
+}
+
+// A change is sent to its topic's subscribers, by the names they used,
+// without a look at any other realtime connection; a subscriber leaves the
+// topic when a subscribe no longer names it, or when it is discarded.
+func TestBroadcastLooksOnlyAtItsTopic(t *testing.T) {
+	x := newHarness(t)
+	x.open("s1", "ABC234")
+	x.open("s2", "XYZ567")
+	x.clock.Advance(0)
+	var others []*looked
+	for range 300 {
+		l := &looked{recorder: recorder{DefaultClient: subscriptions.NewDefaultClient()}}
+		l.Subscribe("live/XYZ567")
+		x.app.SubscriptionsBroker().Register(l)
+		x.hub.Welcome(l, "live/XYZ567")
+		others = append(others, l)
+	}
+	screen := x.subscribe("live/ABC234")
+	phone := x.subscribe("live/abc234")
+	leaving := x.subscribe("live/ABC234")
+	gone := x.subscribe("live/ABC234")
+	for _, r := range []*recorder{screen, phone, leaving, gone} {
+		r.take() // the welcomes
+	}
+	before := int64(0)
+	for _, l := range others {
+		before += l.looks.Load()
+	}
+
+	leaving.Unsubscribe()
+	leaving.Subscribe("live/XYZ567")
+	x.hub.keepTopics(leaving, []string{"live/XYZ567"}) // as the subscribe hook does
+	x.unsubscribe(gone)
+	x.world.set("s1", func(s *stubSession) { s.count = 1 })
+	x.hub.MarkDirty("s1")
+	x.clock.Advance(time.Second)
+
+	after := int64(0)
+	for _, l := range others {
+		after += l.looks.Load()
+	}
+	if after != before {
+		t.Fatalf("a change of live/ABC234 looked %d times at clients of live/XYZ567", after-before)
+	}
+	for name, r := range map[string]*recorder{"live/ABC234": screen, "live/abc234": phone} {
+		msgs := r.take()
+		if len(msgs) != 1 || msgs[0].Name != name || decode(t, msgs[0]).Count != 1 {
+			t.Fatalf("subscriber of %s got %v, want one count-1 message under its own name", name, msgs)
 		}
 	}
-	return s.recorder.HasSubscription(name)
+	if msgs := leaving.take(); len(msgs) != 0 {
+		t.Fatalf("a client that left the topic got %d messages", len(msgs))
+	}
+	if msgs := gone.take(); len(msgs) != 0 {
+		t.Fatalf("a discarded client got %d messages", len(msgs))
+	}
+	if got := len(x.hub.subscribers("ABC234")); got != 2 {
+		t.Fatalf("%d subscriptions to live/ABC234 indexed, want 2", got)
+	}
+	x.hub.Unfollow(screen)
+	if got := len(x.hub.subscribers("ABC234")); got != 1 {
+		t.Fatalf("%d subscriptions indexed after a connection ended, want 1", got)
+	}
 }
 
-func subscribeScanned(x *harness, name string) *scanned {
-	s := &scanned{recorder: recorder{DefaultClient: subscriptions.NewDefaultClient()}, hub: x.hub}
-	s.Subscribe(name)
-	x.app.SubscriptionsBroker().Register(s)
-	x.hub.Welcome(s, name)
-	return s
-}
-
-// A change's first frames leave while other connections are still being
-// scanned: the scan of a chunk of clients is followed by its sends, so a
-// subscriber that is slow to scan holds back only its own chunk.
-func TestBroadcastSendsBeforeTheScanEnds(t *testing.T) {
+// A client discarded before its welcome (its connection ended while it
+// subscribed) does not enter the index: nothing would take it out.
+func TestADiscardedClientIsNotFollowed(t *testing.T) {
 	x := newHarness(t)
 	x.open("s1", "ABC234")
 	x.clock.Advance(0)
-	var others []*recorder
-	for range 2 * deliveryChunk {
-		others = append(others, x.subscribe("live/ABC234"))
-	}
-	slow := subscribeScanned(x, "live/ABC234")
-	for _, sub := range append(others, &slow.recorder) {
-		sub.take() // the welcomes
-	}
-
-	x.world.set("s1", func(s *stubSession) { s.count = 1 })
-	x.hub.MarkDirty("s1")
-	slow.since = x.hub.counts.sent.Load()
-	slow.armed.Store(true)
-	x.clock.Advance(0)
-	slow.armed.Store(false)
-	if slow.late.Load() {
-		t.Fatal("nothing was sent before every connection was scanned")
-	}
-	for i, sub := range append(others, &slow.recorder) {
-		if got := counts(t, sub.take()); !slices.Equal(got, []int{1}) {
-			t.Fatalf("subscriber %d got counts %v, want [1]", i, got)
-		}
+	r := &recorder{DefaultClient: subscriptions.NewDefaultClient()}
+	r.Subscribe("live/ABC234")
+	r.Discard()
+	x.hub.Welcome(r, "live/ABC234")
+	x.hub.listenMu.Lock()
+	n, m := len(x.hub.listeners), len(x.hub.following)
+	x.hub.listenMu.Unlock()
+	if n != 0 || m != 0 {
+		t.Fatalf("a discarded client was indexed: %d topics, %d clients", n, m)
 	}
 }
 
 // A change that shows nowhere (the second activity of an advance, a
-// heartbeat) is built but costs no scan of the connections: its document
-// is the version the audience has, and nothing is sent.
-func TestAnUnchangedDocumentScansNoConnection(t *testing.T) {
+// heartbeat) is built but not broadcast: its document is the version the
+// audience has.
+func TestAnUnchangedDocumentIsNotBroadcast(t *testing.T) {
 	x := newHarness(t)
 	x.open("s1", "ABC234")
 	x.clock.Advance(0)
-	s := subscribeScanned(x, "live/ABC234")
+	s := x.subscribe("live/ABC234")
 	x.world.set("s1", func(s *stubSession) { s.count = 1 })
 	x.hub.MarkDirty("s1")
 	x.clock.Advance(time.Second)
@@ -260,17 +292,14 @@ func TestAnUnchangedDocumentScansNoConnection(t *testing.T) {
 		t.Fatalf("counts %v, want [0 1]", got)
 	}
 
-	looks, builds, sent := s.looks.Load(), x.world.buildCount(), x.hub.Stats().Sent
+	builds, stats := x.world.buildCount(), x.hub.Stats()
 	x.hub.MarkDirty("s1")
 	x.clock.Advance(time.Second)
 	if x.world.buildCount() != builds+1 {
 		t.Fatalf("%d builds for the unchanged document, want 1", x.world.buildCount()-builds)
 	}
-	if got := s.looks.Load() - looks; got != 0 {
-		t.Fatalf("the unchanged document looked at the subscriptions %d times, want none", got)
-	}
-	if got := x.hub.Stats().Sent - sent; got != 0 || len(s.take()) != 0 {
-		t.Fatalf("the unchanged document was sent %d times", got)
+	if got := x.hub.Stats(); got.Broadcasts != stats.Broadcasts || got.Sent != stats.Sent || len(s.take()) != 0 {
+		t.Fatalf("the unchanged document was broadcast: %+v, before %+v", got, stats)
 	}
 
 	x.world.set("s1", func(s *stubSession) { s.count = 2 })
@@ -278,5 +307,8 @@ func TestAnUnchangedDocumentScansNoConnection(t *testing.T) {
 	x.clock.Advance(time.Second)
 	if got := counts(t, s.take()); !slices.Equal(got, []int{2}) {
 		t.Fatalf("after a real change: counts %v, want [2]", got)
+	}
+	if got := x.hub.Stats().Broadcasts; got != stats.Broadcasts+1 {
+		t.Fatalf("broadcasts %d, want %d", got, stats.Broadcasts+1)
 	}
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/subscriptions"
 
 	c "conflicto/collections"
 )
@@ -39,6 +40,12 @@ type Hub struct {
 	buildResults   ResultsBuilder
 
 	sentMu sync.Mutex // creates the per-client delivery records (sentSet)
+
+	// Who listens to which topic (listeners.go): canonical topic name →
+	// client → its subscriptions to it; and the topics of each client.
+	listenMu  sync.Mutex
+	listeners map[string]map[subscriptions.Client][]target
+	following map[subscriptions.Client][]string
 
 	counts counters // Stats
 
@@ -89,6 +96,8 @@ func New(app core.App, build Builder, opts ...Option) *Hub {
 		topics:     map[string]*topic{},
 		codes:      map[string]string{},
 		activities: map[string]string{},
+		listeners:  map[string]map[subscriptions.Client][]target{},
+		following:  map[subscriptions.Client][]string{},
 	}
 	h.lookupCode, h.lookupActivity = h.sessionOfCode, h.sessionOfActivity
 	h.buildResults = BuildResults

@@ -55,6 +55,11 @@ func Register(app core.App, cfg config.Config, opts ...Option) *Hub {
 		}
 		return nil
 	})
+	app.OnRealtimeConnectRequest().BindFunc(func(e *core.RealtimeConnectRequestEvent) error {
+		err := e.Next()
+		h.Unfollow(e.Client) // the connection is over
+		return err
+	})
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
 		h.Stop()
 		return e.Next()
