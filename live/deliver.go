@@ -85,7 +85,12 @@ func (h *Hub) subscribers(code string) []target {
 // bounded queue (server/realtime_clients.go), which drops a client that
 // stopped reading instead of waiting for it.
 func (h *Hub) deliver(t *topic, snap *Snapshot, targets []target, welcome bool) *Snapshot {
-	snap = h.newest(t, snap)
+	h.mu.Lock()
+	if t.latest != nil && t.latest.Version > snap.Version {
+		snap = t.latest
+	}
+	h.mu.Unlock()
+
 	send := func(targets []target) {
 		for _, tg := range targets {
 			h.sendTo(tg, snap, welcome)
@@ -101,17 +106,6 @@ func (h *Hub) deliver(t *topic, snap *Snapshot, targets []target, welcome bool) 
 		wg.Go(func() { send(chunk) })
 	}
 	wg.Wait()
-	return snap
-}
-
-// newest returns snap, or the topic's newest snapshot when a newer one was
-// built since.
-func (h *Hub) newest(t *topic, snap *Snapshot) *Snapshot {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if t.latest != nil && t.latest.Version > snap.Version {
-		return t.latest
-	}
 	return snap
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 )
 
@@ -310,5 +311,56 @@ func TestAnUnchangedDocumentIsNotBroadcast(t *testing.T) {
 	}
 	if got := x.hub.Stats().Broadcasts; got != stats.Broadcasts+1 {
 		t.Fatalf("broadcasts %d, want %d", got, stats.Broadcasts+1)
+	}
+}
+
+// The realtime hooks keep the index: a subscribe enters a client under
+// each live name (and welcomes it), a subscribe without them takes it out,
+// and so does the end of its connection.
+func TestRealtimeHooksKeepTheIndex(t *testing.T) {
+	x := newHarness(t)
+	bindRealtime(x.app, x.hub)
+	x.open("s1", "ABC234")
+	x.clock.Advance(0)
+	subscribe := func(r *recorder, names ...string) {
+		t.Helper()
+		e := &core.RealtimeSubscribeRequestEvent{Client: r, Subscriptions: names}
+		err := x.app.OnRealtimeSubscribeRequest().Trigger(e, func(e *core.RealtimeSubscribeRequestEvent) error {
+			e.Client.Unsubscribe()
+			e.Client.Subscribe(e.Subscriptions...)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	indexed := func() int { return len(x.hub.subscribers("ABC234")) }
+
+	a := &recorder{DefaultClient: subscriptions.NewDefaultClient()}
+	b := &recorder{DefaultClient: subscriptions.NewDefaultClient()}
+	subscribe(a, "live/ABC234", "live/abc234?options=x", "responses/*")
+	subscribe(b, "live/ABC234")
+	if got := indexed(); got != 3 {
+		t.Fatalf("%d subscriptions indexed, want 3", got)
+	}
+	if got := len(a.take()); got != 2 {
+		t.Fatalf("%d welcomes, want one per live name", got)
+	}
+	subscribe(a, "responses/*")
+	if got := indexed(); got != 1 {
+		t.Fatalf("%d subscriptions indexed after a subscribe without the topic, want 1", got)
+	}
+	err := x.app.OnRealtimeConnectRequest().Trigger(&core.RealtimeConnectRequestEvent{Client: b}, func(*core.RealtimeConnectRequestEvent) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := indexed(); got != 0 {
+		t.Fatalf("%d subscriptions indexed after the connection ended, want 0", got)
+	}
+	x.hub.listenMu.Lock()
+	n := len(x.hub.following)
+	x.hub.listenMu.Unlock()
+	if n != 0 {
+		t.Fatalf("%d clients still followed", n)
 	}
 }

@@ -37,7 +37,17 @@ func Register(app core.App, cfg config.Config, opts ...Option) *Hub {
 	h := New(app, Build(cfg.PublicURL), opts...)
 	h.SetRetention(cfg.LiveRetention)
 	bindTriggers(app, h)
+	bindRealtime(app, h)
+	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		h.Stop()
+		return e.Next()
+	})
+	return h
+}
 
+// bindRealtime keeps the hub's index of subscribers with the realtime
+// clients' subscribes and connections, and welcomes every subscriber.
+func bindRealtime(app core.App, h *Hub) {
 	app.OnRealtimeSubscribeRequest().BindFunc(func(e *core.RealtimeSubscribeRequestEvent) error {
 		// A subscribe replaces the client's subscriptions: the request
 		// holds all of them.
@@ -60,11 +70,6 @@ func Register(app core.App, cfg config.Config, opts ...Option) *Hub {
 		h.Unfollow(e.Client) // the connection is over
 		return err
 	})
-	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
-		h.Stop()
-		return e.Next()
-	})
-	return h
 }
 
 // bindTriggers marks sessions dirty after every committed change that
