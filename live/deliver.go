@@ -73,10 +73,10 @@ func (h *Hub) subscribers(code string) []target {
 	return h.listenersOf(topicName(code))
 }
 
-// deliver sends one snapshot to targets, in chunks in parallel, and returns
-// what it sent: the newest snapshot built by then, which may be newer than
-// snap. Each subscription's last version is checked and sent under a lock
-// of its own (sendTo), so versions only grow per subscriber however
+// deliver sends one snapshot to targets, in chunks in parallel: snap, or
+// the newest snapshot built by then when that is newer. Each
+// subscription's last version is checked and sent under a lock of its
+// own (sendTo), so versions only grow per subscriber however
 // deliveries and welcomes interleave; a subscriber that has the version
 // already is skipped unless welcome is set. No lock of the topic is held:
 // a welcome never waits for a broadcast in progress.
@@ -84,7 +84,7 @@ func (h *Hub) subscribers(code string) []target {
 // Send must not block: the server wraps every realtime client with a
 // bounded queue (server/realtime_clients.go), which drops a client that
 // stopped reading instead of waiting for it.
-func (h *Hub) deliver(t *topic, snap *Snapshot, targets []target, welcome bool) *Snapshot {
+func (h *Hub) deliver(t *topic, snap *Snapshot, targets []target, welcome bool) {
 	h.mu.Lock()
 	if t.latest != nil && t.latest.Version > snap.Version {
 		snap = t.latest
@@ -98,7 +98,7 @@ func (h *Hub) deliver(t *topic, snap *Snapshot, targets []target, welcome bool) 
 	}
 	if len(targets) <= deliveryChunk {
 		send(targets)
-		return snap
+		return
 	}
 	var wg sync.WaitGroup
 	for start := 0; start < len(targets); start += deliveryChunk {
@@ -106,7 +106,6 @@ func (h *Hub) deliver(t *topic, snap *Snapshot, targets []target, welcome bool) 
 		wg.Go(func() { send(chunk) })
 	}
 	wg.Wait()
-	return snap
 }
 
 // sent is what one subscription has been sent.
