@@ -39,24 +39,30 @@ func runFanoutConflicto(ctx, checkCtx context.Context, api *API, sse *http.Clien
 	rss := StartRSS(pid)
 	topic := "live/" + fx.Code
 	var tracker Tracker
-	var welcomed, backwards, messages atomic.Int64
-	versions := make([]atomic.Int64, o.K)
+	var inbox Inbox
+	var welcomed, backwards, messages, undecodable, mistimed atomic.Int64
+	versions := make([]int64, o.K) // only decode, on this goroutine, uses them
 	handle := func(i int, ev Event) {
 		if ev.Name != topic {
 			return
 		}
 		messages.Add(1)
+		inbox.Add(i, ev, tracker.Match(i, ev.Data, ev.At))
+	}
+	decode := func(a Arrival) {
 		var doc liveMessage
-		if json.Unmarshal(ev.Data, &doc) != nil {
+		if json.Unmarshal(a.Event.Data, &doc) != nil {
+			undecodable.Add(1)
 			return
 		}
-		if prev := versions[i].Swap(doc.Version); prev == 0 {
+		if prev := versions[a.Stream]; prev == 0 {
 			welcomed.Add(1)
 		} else if doc.Version < prev {
 			backwards.Add(1)
 		}
-		if doc.Activity != nil {
-			tracker.Seen(i, doc.Activity.ID, ev.At)
+		versions[a.Stream] = doc.Version
+		if a.Timed != "" && (doc.Activity == nil || doc.Activity.ID != a.Timed) {
+			mistimed.Add(1)
 		}
 	}
 	connectRec, subRec := NewRecorder(), NewRecorder()
@@ -69,14 +75,17 @@ func runFanoutConflicto(ctx, checkCtx context.Context, api *API, sse *http.Clien
 		problems = append(problems, openErr.Error())
 	}
 	defer streams.Close()
-	waitFor(ctx, 30*time.Second, func() bool { return welcomed.Load() >= int64(streams.Open()) })
+	waitFor(ctx, 30*time.Second, func() bool {
+		inbox.Drain(decode)
+		return welcomed.Load() >= int64(streams.Open())
+	})
 	if w := welcomed.Load(); w != int64(o.K) {
 		problems = append(problems, fmt.Sprintf("%d of %d subscribers got the welcome document", w, o.K))
 	}
 	sleepCtx(ctx, settle)
 
 	deliveryRec, advanceRec := NewRecorder(), NewRecorder()
-	problems = append(problems, deliveryRounds(ctx, o, &tracker, deliveryRec, settle, "the new activity", func(r int) (string, func() []string) {
+	problems = append(problems, deliveryRounds(ctx, o, &tracker, deliveryRec, settle, "the new activity", func() { inbox.Drain(decode) }, func(r int) (string, func() []string) {
 		want := fx.Polls[r].ID
 		progress("conflicto: round %d: advance to %s", r, want)
 		return want, func() []string {
@@ -92,9 +101,16 @@ func runFanoutConflicto(ctx, checkCtx context.Context, api *API, sse *http.Clien
 	})...)
 	run.RSSMB = rss.Stop()
 	streams.Close()
+	inbox.Drain(decode)
 
 	if n := backwards.Load(); n > 0 {
 		problems = append(problems, fmt.Sprintf("%d live messages went back in version", n))
+	}
+	if n := undecodable.Load(); n > 0 {
+		problems = append(problems, fmt.Sprintf("%d live messages were not JSON", n))
+	}
+	if n := mistimed.Load(); n > 0 {
+		problems = append(problems, fmt.Sprintf("%d live messages were timed as the new activity but do not show it", n))
 	}
 	if n := streams.failed.Load(); n > 0 {
 		problems = append(problems, fmt.Sprintf("%d streams ended with an error", n))
@@ -119,9 +135,10 @@ func runFanoutConflicto(ctx, checkCtx context.Context, api *API, sse *http.Clien
 // deliveryRounds runs o.Rounds timed changes: round(r) names the key the
 // subscribers must receive and returns the change that causes it; each
 // delivery is timed from the moment the change is sent, and every
-// subscriber must get it within o.RoundTimeout. what names the key in
-// problems.
-func deliveryRounds(ctx context.Context, o *Options, tracker *Tracker, rec *Recorder, settle time.Duration, what string, round func(r int) (key string, change func() []string)) []string {
+// subscriber must get it within o.RoundTimeout. delivered runs after each
+// change reached everyone (or timed out): the readers' inbox is decoded
+// then, outside the timed window. what names the key in problems.
+func deliveryRounds(ctx context.Context, o *Options, tracker *Tracker, rec *Recorder, settle time.Duration, what string, delivered func(), round func(r int) (key string, change func() []string)) []string {
 	var problems []string
 	for r := 1; r <= o.Rounds && ctx.Err() == nil; r++ {
 		key, change := round(r)
@@ -130,6 +147,7 @@ func deliveryRounds(ctx context.Context, o *Options, tracker *Tracker, rec *Reco
 		if missing := tracker.Wait(ch, o.RoundTimeout); missing > 0 {
 			problems = append(problems, fmt.Sprintf("round %d: %d of %d subscribers did not get %s within %s", r, missing, o.K, what, o.RoundTimeout))
 		}
+		delivered()
 		sleepCtx(ctx, settle)
 	}
 	if ctx.Err() != nil {

@@ -61,19 +61,25 @@ func runFanoutPlain(ctx, checkCtx context.Context, api *API, sse *http.Client, o
 	options, _ := json.Marshal(map[string]any{"query": map[string]string{"code": fx.Code}})
 	topic := "presponses/*?options=" + url.QueryEscape(string(options))
 	var tracker Tracker
-	var messages atomic.Int64
+	var inbox Inbox
+	var messages, undecodable, mistimed atomic.Int64
 	handle := func(i int, ev Event) {
 		if !strings.HasPrefix(ev.Name, "presponses/") {
 			return
 		}
 		messages.Add(1)
+		inbox.Add(i, ev, tracker.Match(i, ev.Data, ev.At))
+	}
+	decode := func(a Arrival) {
 		var msg struct {
 			Record struct {
 				ID string `json:"id"`
 			} `json:"record"`
 		}
-		if json.Unmarshal(ev.Data, &msg) == nil {
-			tracker.Seen(i, msg.Record.ID, ev.At)
+		if json.Unmarshal(a.Event.Data, &msg) != nil {
+			undecodable.Add(1)
+		} else if a.Timed != "" && msg.Record.ID != a.Timed {
+			mistimed.Add(1)
 		}
 	}
 	connectRec, subRec := NewRecorder(), NewRecorder()
@@ -89,7 +95,7 @@ func runFanoutPlain(ctx, checkCtx context.Context, api *API, sse *http.Client, o
 	sleepCtx(ctx, settle)
 
 	deliveryRec, changeRec := NewRecorder(), NewRecorder()
-	problems = append(problems, deliveryRounds(ctx, o, &tracker, deliveryRec, settle, "the record", func(r int) (string, func() []string) {
+	problems = append(problems, deliveryRounds(ctx, o, &tracker, deliveryRec, settle, "the record", func() { inbox.Drain(decode) }, func(r int) (string, func() []string) {
 		id := randomID(15)
 		progress("plain-%s: round %d: create presponses %s", variant, r, id)
 		return id, func() []string {
@@ -107,6 +113,13 @@ func runFanoutPlain(ctx, checkCtx context.Context, api *API, sse *http.Client, o
 	})...)
 	run.RSSMB = rss.Stop()
 	streams.Close()
+	inbox.Drain(decode)
+	if n := undecodable.Load(); n > 0 {
+		problems = append(problems, fmt.Sprintf("%d record messages were not JSON", n))
+	}
+	if n := mistimed.Load(); n > 0 {
+		problems = append(problems, fmt.Sprintf("%d record messages were timed as the created record but are another", n))
+	}
 	if n := streams.failed.Load(); n > 0 {
 		problems = append(problems, fmt.Sprintf("%d streams ended with an error", n))
 	}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"sync"
@@ -96,6 +98,7 @@ func (g *Streams) Close() {
 // Change is one change whose delivery to every stream is being timed.
 type Change struct {
 	match     string // the id that marks the change in a message
+	needle    []byte // "id":"match", as a message's JSON carries it
 	start     time.Time
 	got       []atomic.Bool
 	remaining atomic.Int64
@@ -111,7 +114,9 @@ type Tracker struct {
 // Begin starts timing a change marked by match, expected on k streams; the
 // clock starts now, so call it right before sending the request.
 func (t *Tracker) Begin(match string, k int, rec *Recorder) *Change {
-	ch := &Change{match: match, got: make([]atomic.Bool, k), done: make(chan struct{}), rec: rec}
+	needle, _ := json.Marshal(match)
+	needle = append([]byte(`"id":`), needle...)
+	ch := &Change{match: match, needle: needle, got: make([]atomic.Bool, k), done: make(chan struct{}), rec: rec}
 	ch.remaining.Store(int64(k))
 	if k == 0 {
 		close(ch.done)
@@ -132,6 +137,20 @@ func (t *Tracker) Seen(i int, id string, at time.Time) {
 	if ch.remaining.Add(-1) == 0 {
 		close(ch.done)
 	}
+}
+
+// Match is the cheap form of Seen, for a reader that decodes its messages
+// only after the change (see Inbox): when a change is being timed and
+// data carries its id as an "id" member, stream i is timed as having seen
+// it at time at, and Match returns the id ("" otherwise). Whoever decodes
+// the message later must check that its id is indeed the one returned.
+func (t *Tracker) Match(i int, data []byte, at time.Time) string {
+	ch := t.cur.Load()
+	if ch == nil || !bytes.Contains(data, ch.needle) {
+		return ""
+	}
+	t.Seen(i, ch.match, at)
+	return ch.match
 }
 
 // Skip stops expecting the change on stream i (it was not subscribed when
