@@ -39,7 +39,7 @@ func runFanoutConflicto(ctx, checkCtx context.Context, api *API, sse *http.Clien
 	rss := StartRSS(pid)
 	topic := "live/" + fx.Code
 	var tracker Tracker
-	var inbox Inbox
+	inbox := NewInbox(o.K)
 	var welcomed, backwards, messages, undecodable, mistimed atomic.Int64
 	versions := make([]int64, o.K) // only decode, on this goroutine, uses them
 	handle := func(i int, ev Event) {

@@ -61,7 +61,7 @@ func runFanoutPlain(ctx, checkCtx context.Context, api *API, sse *http.Client, o
 	options, _ := json.Marshal(map[string]any{"query": map[string]string{"code": fx.Code}})
 	topic := "presponses/*?options=" + url.QueryEscape(string(options))
 	var tracker Tracker
-	var inbox Inbox
+	inbox := NewInbox(o.K)
 	var messages, undecodable, mistimed atomic.Int64
 	handle := func(i int, ev Event) {
 		if !strings.HasPrefix(ev.Name, "presponses/") {

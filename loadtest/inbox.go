@@ -9,10 +9,15 @@ import "sync"
 // the tool's own work part of the delivery it timed — and more of it for a
 // larger message, whatever the server did. A reader stamps an event's
 // arrival, matches it against the change being timed by its bytes
-// (Tracker.Match) and leaves it here; Drain decodes what arrived, in
-// arrival order (so per stream in the order read), once the change was
-// delivered, and checks that every message timed as the change is it.
+// (Tracker.Match) and leaves it here; Drain decodes what arrived once the
+// change was delivered, and the decoder checks that every message timed as
+// the change is it. Each stream has a box of its own, so that thousands of
+// readers do not queue on one lock.
 type Inbox struct {
+	boxes []inboxBox
+}
+
+type inboxBox struct {
 	mu  sync.Mutex
 	evs []Arrival
 }
@@ -26,21 +31,31 @@ type Arrival struct {
 	Timed string
 }
 
-// Add keeps the event stream i read.
-func (b *Inbox) Add(i int, ev Event, timed string) {
-	b.mu.Lock()
-	b.evs = append(b.evs, Arrival{Stream: i, Event: ev, Timed: timed})
-	b.mu.Unlock()
+// NewInbox returns an inbox for streams 0 … k-1.
+func NewInbox(k int) *Inbox {
+	return &Inbox{boxes: make([]inboxBox, k)}
 }
 
-// Drain hands every event kept so far to decode, oldest first, and
-// forgets them. Only one goroutine drains.
+// Add keeps the event stream i read.
+func (b *Inbox) Add(i int, ev Event, timed string) {
+	box := &b.boxes[i]
+	box.mu.Lock()
+	box.evs = append(box.evs, Arrival{Stream: i, Event: ev, Timed: timed})
+	box.mu.Unlock()
+}
+
+// Drain hands every event kept so far to decode, stream by stream and
+// each stream's in the order read, and forgets them. Only one goroutine
+// drains.
 func (b *Inbox) Drain(decode func(Arrival)) {
-	b.mu.Lock()
-	evs := b.evs
-	b.evs = nil
-	b.mu.Unlock()
-	for _, a := range evs {
-		decode(a)
+	for i := range b.boxes {
+		box := &b.boxes[i]
+		box.mu.Lock()
+		evs := box.evs
+		box.evs = nil
+		box.mu.Unlock()
+		for _, a := range evs {
+			decode(a)
+		}
 	}
 }

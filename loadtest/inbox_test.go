@@ -47,14 +47,15 @@ func TestMatchTimesTheChangeByItsIDMember(t *testing.T) {
 	}
 }
 
-func TestInboxDrainsInArrivalOrderOnce(t *testing.T) {
-	var b Inbox
+func TestInboxDrainsEachStreamInOrderOnce(t *testing.T) {
+	b := NewInbox(2)
 	b.Add(1, Event{Name: "a"}, "")
 	b.Add(0, Event{Name: "b"}, "x")
 	b.Add(1, Event{Name: "c"}, "x")
+	b.Add(0, Event{Name: "d"}, "")
 	var got []string
 	b.Drain(func(a Arrival) { got = append(got, a.Event.Name+a.Timed+string(rune('0'+a.Stream))) })
-	if want := []string{"a1", "bx0", "cx1"}; !slices.Equal(got, want) {
+	if want := []string{"bx0", "d0", "a1", "cx1"}; !slices.Equal(got, want) {
 		t.Fatalf("drained %v, want %v", got, want)
 	}
 	b.Drain(func(a Arrival) { t.Errorf("drained again: %+v", a) })
