@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -77,6 +78,8 @@ type Options struct {
 	PID      int
 	PlainPID int
 	Commit   string
+	// CPUProfile is where the tool writes its own CPU profile ("": none).
+	CPUProfile string
 }
 
 var scenarios = []string{"join", "vote", "fanout", "event", "flood", "soak"}
@@ -127,6 +130,7 @@ func parseOptions(args []string) (*Options, error) {
 	fs.DurationVar(&o.Timeout, "timeout", 0, "hard deadline of the load (default 10m, event: duration + 5m); the process exits 2m after it at the latest")
 	fs.IntVar(&o.PID, "pid", 0, "pid of the server under test, to report its RSS (automatic with -compare)")
 	fs.StringVar(&o.Commit, "commit", "", "commit to report (default: git rev-parse of the working directory, +dirty when modified)")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write the tool's own CPU profile over the load to this file (go tool pprof), to see what the tool costs the cores it shares with the server")
 	fs.IntVar(&o.PlainPID, "plain-pid", 0, "pid of the plainpb server, to report its RSS (automatic with -compare)")
 
 	if len(args) == 0 || args[0] == "help" || strings.HasPrefix(args[0], "-") {
@@ -245,7 +249,13 @@ func main() {
 	})
 	defer watchdog.Stop()
 
+	stopProfile, err := startCPUProfile(o.CPUProfile)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		os.Exit(2)
+	}
 	rep, err := run(loadCtx, checkCtx, o, env)
+	stopProfile()
 	env.Close()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
@@ -255,6 +265,26 @@ func main() {
 	if !rep.OK {
 		os.Exit(1)
 	}
+}
+
+// startCPUProfile starts profiling the tool into path ("": not at all) and
+// returns what stops it.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // raiseFileLimit lifts the soft limit on open files to the hard one: five
