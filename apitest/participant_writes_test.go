@@ -237,22 +237,34 @@ func TestHeldRefusalsLeaveAtShutdown(t *testing.T) {
 	for range 11 { // ten pass, the eleventh starts the streak
 		writeOf(t, http.MethodPost, heartbeat, "", ada)
 	}
-	// Forty at once: paced 100 ms apart, the last would wait 4 s.
-	start := time.Now()
+	// A hundred at once: paced 100 ms apart, the last would wait 10 s
+	// (the longest hold), most of them 9.7 s or more after the terminate.
 	var wg sync.WaitGroup
-	for range 40 {
+	var mu sync.Mutex
+	var last time.Time // when the last answer arrived
+	for range 100 {
 		wg.Go(func() {
-			if status, _, body := writeOf(t, http.MethodPost, heartbeat, "", ada); status != http.StatusTooManyRequests {
+			status, _, body := writeOf(t, http.MethodPost, heartbeat, "", ada)
+			if status != http.StatusTooManyRequests {
 				t.Errorf("held heartbeat: %d %s, want 429", status, body)
 			}
+			mu.Lock()
+			if now := time.Now(); now.After(last) {
+				last = now
+			}
+			mu.Unlock()
 		})
 	}
 	time.Sleep(300 * time.Millisecond)
+	terminated := time.Now()
 	if err := w.app.OnTerminate().Trigger(&core.TerminateEvent{App: w.app}); err != nil {
 		t.Fatal(err)
 	}
 	wg.Wait()
-	if took := time.Since(start); took > 2500*time.Millisecond {
-		t.Fatalf("the held refusals took %s after a terminate 300 ms in: want them answered at once", took)
+	// Answered at once (whatever the terminate's other hooks then take),
+	// with room for a loaded machine (-race, the package's parallel
+	// tests): half of what pacing alone would take.
+	if took := last.Sub(terminated); took > 5*time.Second {
+		t.Fatalf("the last held refusal was answered %s after the terminate: want them answered at once", took)
 	}
 }
