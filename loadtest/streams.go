@@ -129,8 +129,15 @@ func (t *Tracker) Begin(match string, k int, rec *Recorder) *Change {
 // Seen is called by stream i's reader when a message carrying id arrived
 // at time at.
 func (t *Tracker) Seen(i int, id string, at time.Time) {
-	ch := t.cur.Load()
-	if ch == nil || id != ch.match || i >= len(ch.got) || ch.got[i].Swap(true) {
+	if ch := t.cur.Load(); ch != nil && id == ch.match {
+		ch.seen(i, at)
+	}
+}
+
+// seen times stream i's first arrival of the change (a late one, after
+// Wait, counts no more).
+func (ch *Change) seen(i int, at time.Time) {
+	if i >= len(ch.got) || ch.got[i].Swap(true) {
 		return
 	}
 	ch.rec.AddLatency(ch.start, at.Sub(ch.start))
@@ -149,7 +156,7 @@ func (t *Tracker) Match(i int, data []byte, at time.Time) string {
 	if ch == nil || !bytes.Contains(data, ch.needle) {
 		return ""
 	}
-	t.Seen(i, ch.match, at)
+	ch.seen(i, at)
 	return ch.match
 }
 
