@@ -102,14 +102,14 @@ func (h *Hub) flush(t *topic) {
 	covered, code := t.epoch, t.code
 	h.mu.Unlock()
 
-	if sent, err := h.broadcast(t, code); err != nil {
+	if built, err := h.broadcast(t, code); err != nil {
 		if isGone(err) {
 			h.ForgetSession(t.sessionID)
 			return
 		}
 		h.app.Logger().Error("live: broadcast", "session", t.sessionID, "error", err)
-	} else if sent != nil {
-		covered = sent.epoch
+	} else if built != nil {
+		covered = built.epoch
 	}
 
 	h.mu.Lock()
