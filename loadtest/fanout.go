@@ -85,7 +85,7 @@ func runFanoutConflicto(ctx, checkCtx context.Context, api *API, sse *http.Clien
 	sleepCtx(ctx, settle)
 
 	deliveryRec, advanceRec := NewRecorder(), NewRecorder()
-	problems = append(problems, deliveryRounds(ctx, o, &tracker, deliveryRec, settle, "the new activity", func() { inbox.Drain(decode) }, func(r int) (string, func() []string) {
+	timed, each := deliveryRounds(ctx, o, &tracker, deliveryRec, settle, "the new activity", func() { inbox.Drain(decode) }, func(r int) (string, func() []string) {
 		want := fx.Polls[r].ID
 		progress("conflicto: round %d: advance to %s", r, want)
 		return want, func() []string {
@@ -98,7 +98,8 @@ func runFanoutConflicto(ctx, checkCtx context.Context, api *API, sse *http.Clien
 			}
 			return nil
 		}
-	})...)
+	})
+	problems = append(problems, timed...)
 	run.RSSMB = rss.Stop()
 	streams.Close()
 	inbox.Drain(decode)
@@ -127,7 +128,7 @@ func runFanoutConflicto(ctx, checkCtx context.Context, api *API, sse *http.Clien
 		"advance":   advanceRec.Summary(),
 		"delivery":  deliveryRec.Summary(),
 	}
-	run.Extra = map[string]any{"live_messages": messages.Load()}
+	run.Extra = map[string]any{"live_messages": messages.Load(), "delivery_p99_each_change_ms": each}
 	run.Check(problems)
 	return run
 }
@@ -138,20 +139,27 @@ func runFanoutConflicto(ctx, checkCtx context.Context, api *API, sse *http.Clien
 // subscriber must get it within o.RoundTimeout. delivered runs after each
 // change reached everyone (or timed out): the readers' inbox is decoded
 // then, outside the timed window. what names the key in problems.
-func deliveryRounds(ctx context.Context, o *Options, tracker *Tracker, rec *Recorder, settle time.Duration, what string, delivered func(), round func(r int) (key string, change func() []string)) []string {
-	var problems []string
+//
+// It also returns each change's own p99 in milliseconds, in order: a run's
+// p99 is over all its changes, and one slow change (a garbage collection
+// in the middle of a broadcast, say) decides it; the list shows whether
+// the changes agree.
+func deliveryRounds(ctx context.Context, o *Options, tracker *Tracker, rec *Recorder, settle time.Duration, what string, delivered func(), round func(r int) (key string, change func() []string)) (problems []string, each []float64) {
 	for r := 1; r <= o.Rounds && ctx.Err() == nil; r++ {
 		key, change := round(r)
-		ch := tracker.Begin(key, o.K, rec)
+		own := NewRecorder()
+		ch := tracker.Begin(key, o.K, own)
 		problems = append(problems, change()...)
 		if missing := tracker.Wait(ch, o.RoundTimeout); missing > 0 {
 			problems = append(problems, fmt.Sprintf("round %d: %d of %d subscribers did not get %s within %s", r, missing, o.K, what, o.RoundTimeout))
 		}
+		rec.Merge(own)
+		each = append(each, own.Summary().P99Ms)
 		delivered()
 		sleepCtx(ctx, settle)
 	}
 	if ctx.Err() != nil {
 		problems = append(problems, "stopped by the -timeout deadline before all rounds ran")
 	}
-	return problems
+	return problems, each
 }

@@ -95,7 +95,7 @@ func runFanoutPlain(ctx, checkCtx context.Context, api *API, sse *http.Client, o
 	sleepCtx(ctx, settle)
 
 	deliveryRec, changeRec := NewRecorder(), NewRecorder()
-	problems = append(problems, deliveryRounds(ctx, o, &tracker, deliveryRec, settle, "the record", func() { inbox.Drain(decode) }, func(r int) (string, func() []string) {
+	timed, each := deliveryRounds(ctx, o, &tracker, deliveryRec, settle, "the record", func() { inbox.Drain(decode) }, func(r int) (string, func() []string) {
 		id := randomID(15)
 		progress("plain-%s: round %d: create presponses %s", variant, r, id)
 		return id, func() []string {
@@ -110,7 +110,8 @@ func runFanoutPlain(ctx, checkCtx context.Context, api *API, sse *http.Client, o
 			}
 			return nil
 		}
-	})...)
+	})
+	problems = append(problems, timed...)
 	run.RSSMB = rss.Stop()
 	streams.Close()
 	inbox.Drain(decode)
@@ -129,7 +130,7 @@ func runFanoutPlain(ctx, checkCtx context.Context, api *API, sse *http.Client, o
 		"change":    changeRec.Summary(),
 		"delivery":  deliveryRec.Summary(),
 	}
-	run.Extra = map[string]any{"record_messages": messages.Load()}
+	run.Extra = map[string]any{"record_messages": messages.Load(), "delivery_p99_each_change_ms": each}
 	run.Check(problems)
 	return run
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -52,6 +53,25 @@ func (r *Recorder) add(start time.Time, d time.Duration, key string) {
 // realtime message took to arrive.
 func (r *Recorder) AddLatency(start time.Time, d time.Duration) {
 	r.add(start, d, "delivered")
+}
+
+// Merge adds everything o recorded to r.
+func (r *Recorder) Merge(o *Recorder) {
+	o.mu.Lock()
+	lat, status, first, last := slices.Clone(o.lat), maps.Clone(o.status), o.first, o.last
+	o.mu.Unlock()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lat = append(r.lat, lat...)
+	for k, v := range status {
+		r.status[k] += v
+	}
+	if !first.IsZero() && (r.first.IsZero() || first.Before(r.first)) {
+		r.first = first
+	}
+	if last.After(r.last) {
+		r.last = last
+	}
 }
 
 // AddMissing counts an expected outcome that never came (a realtime

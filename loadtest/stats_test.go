@@ -97,6 +97,29 @@ func TestRecorderDeliveries(t *testing.T) {
 	}
 }
 
+func TestMergeAddsEachChangeToTheRun(t *testing.T) {
+	run := NewRecorder()
+	start := time.Unix(1000, 0)
+	first, second := NewRecorder(), NewRecorder()
+	first.AddLatency(start, 10*time.Millisecond)
+	first.AddLatency(start, 30*time.Millisecond)
+	second.AddLatency(start.Add(time.Second), 50*time.Millisecond)
+	second.AddMissing()
+	run.Merge(first)
+	run.Merge(second)
+	run.Merge(NewRecorder()) // a change nobody was timed for leaves the window alone
+	s := run.Summary()
+	if s.Count != 3 || s.Status["delivered"] != 3 || s.Status["missing"] != 1 || s.Errors != 1 {
+		t.Fatalf("summary = %+v", s)
+	}
+	if s.MinMs != 10 || s.MaxMs != 50 || s.WallS != 1.05 {
+		t.Fatalf("min/max/wall = %v/%v/%v, want 10/50/1.05", s.MinMs, s.MaxMs, s.WallS)
+	}
+	if f := first.Summary(); f.Count != 2 || f.MaxMs != 30 {
+		t.Fatalf("merging changed the change's own record: %+v", f)
+	}
+}
+
 func TestSpreadAndMedians(t *testing.T) {
 	if got := spreadOf([]float64{3, 1, 2}); got != (Spread{Median: 2, Min: 1, Max: 3}) {
 		t.Fatalf("spread of 3 = %+v", got)
