@@ -128,7 +128,10 @@ func runFanoutConflicto(ctx, checkCtx context.Context, api *API, sse *http.Clien
 		"advance":   advanceRec.Summary(),
 		"delivery":  deliveryRec.Summary(),
 	}
-	run.Extra = map[string]any{"live_messages": messages.Load(), "delivery_p99_each_change_ms": each}
+	run.Extra = map[string]any{"live_messages": messages.Load()}
+	for k, v := range each {
+		run.Extra[k] = v
+	}
 	run.Check(problems)
 	return run
 }
@@ -140,11 +143,13 @@ func runFanoutConflicto(ctx, checkCtx context.Context, api *API, sse *http.Clien
 // change reached everyone (or timed out): the readers' inbox is decoded
 // then, outside the timed window. what names the key in problems.
 //
-// It also returns each change's own p99 in milliseconds, in order: a run's
-// p99 is over all its changes, and one slow change (a garbage collection
-// in the middle of a broadcast, say) decides it; the list shows whether
-// the changes agree.
-func deliveryRounds(ctx context.Context, o *Options, tracker *Tracker, rec *Recorder, settle time.Duration, what string, delivered func(), round func(r int) (key string, change func() []string)) (problems []string, each []float64) {
+// It also returns each change's own first delivery and p99 in
+// milliseconds, in order: a run's p99 is over all its changes, and one
+// slow change (a garbage collection in the middle of a broadcast, say)
+// decides it; the lists show whether the changes agree, and whether a slow
+// one was slow to start (the server before its first frame) or to finish.
+func deliveryRounds(ctx context.Context, o *Options, tracker *Tracker, rec *Recorder, settle time.Duration, what string, delivered func(), round func(r int) (key string, change func() []string)) (problems []string, each map[string][]float64) {
+	each = map[string][]float64{"delivery_first_each_change_ms": nil, "delivery_p99_each_change_ms": nil}
 	for r := 1; r <= o.Rounds && ctx.Err() == nil; r++ {
 		key, change := round(r)
 		own := NewRecorder()
@@ -154,7 +159,9 @@ func deliveryRounds(ctx context.Context, o *Options, tracker *Tracker, rec *Reco
 			problems = append(problems, fmt.Sprintf("round %d: %d of %d subscribers did not get %s within %s", r, missing, o.K, what, o.RoundTimeout))
 		}
 		rec.Merge(own)
-		each = append(each, own.Summary().P99Ms)
+		sum := own.Summary()
+		each["delivery_first_each_change_ms"] = append(each["delivery_first_each_change_ms"], sum.MinMs)
+		each["delivery_p99_each_change_ms"] = append(each["delivery_p99_each_change_ms"], sum.P99Ms)
 		delivered()
 		sleepCtx(ctx, settle)
 	}

@@ -130,7 +130,10 @@ func runFanoutPlain(ctx, checkCtx context.Context, api *API, sse *http.Client, o
 		"change":    changeRec.Summary(),
 		"delivery":  deliveryRec.Summary(),
 	}
-	run.Extra = map[string]any{"record_messages": messages.Load(), "delivery_p99_each_change_ms": each}
+	run.Extra = map[string]any{"record_messages": messages.Load()}
+	for k, v := range each {
+		run.Extra[k] = v
+	}
 	run.Check(problems)
 	return run
 }
