@@ -85,6 +85,7 @@ func runFanoutConflicto(ctx, checkCtx context.Context, api *API, sse *http.Clien
 	sleepCtx(ctx, settle)
 
 	deliveryRec, advanceRec := NewRecorder(), NewRecorder()
+	cpu := StartCPU(pid)
 	timed, each := deliveryRounds(ctx, o, &tracker, deliveryRec, settle, "the new activity", func() { inbox.Drain(decode) }, func(r int) (string, func() []string) {
 		want := fx.Polls[r].ID
 		progress("conflicto: round %d: advance to %s", r, want)
@@ -100,6 +101,7 @@ func runFanoutConflicto(ctx, checkCtx context.Context, api *API, sse *http.Clien
 		}
 	})
 	problems = append(problems, timed...)
+	run.CPU = cpu.Stop(len(each["delivery_p99_each_change_ms"]))
 	run.RSSMB = rss.Stop()
 	streams.Close()
 	inbox.Drain(decode)

@@ -95,6 +95,7 @@ func runFanoutPlain(ctx, checkCtx context.Context, api *API, sse *http.Client, o
 	sleepCtx(ctx, settle)
 
 	deliveryRec, changeRec := NewRecorder(), NewRecorder()
+	cpu := StartCPU(pid)
 	timed, each := deliveryRounds(ctx, o, &tracker, deliveryRec, settle, "the record", func() { inbox.Drain(decode) }, func(r int) (string, func() []string) {
 		id := randomID(15)
 		progress("plain-%s: round %d: create presponses %s", variant, r, id)
@@ -112,6 +113,7 @@ func runFanoutPlain(ctx, checkCtx context.Context, api *API, sse *http.Client, o
 		}
 	})
 	problems = append(problems, timed...)
+	run.CPU = cpu.Stop(len(each["delivery_p99_each_change_ms"]))
 	run.RSSMB = rss.Stop()
 	streams.Close()
 	inbox.Drain(decode)

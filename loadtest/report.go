@@ -23,6 +23,7 @@ type Run struct {
 	OK       bool               `json:"ok"`   // the correctness check passed and nothing errored
 	Problems []string           `json:"problems,omitempty"`
 	RSSMB    *RSS               `json:"server_rss_mb,omitempty"`
+	CPU      *CPU               `json:"cpu_ms_per_change,omitempty"` // fanout: the server's and the tool's CPU time per timed change
 	Extra    map[string]any     `json:"extra,omitempty"`
 }
 
@@ -90,6 +91,9 @@ func (rep *Report) Finish() {
 		case fanout:
 			rep.Ratios["p99_delivery_conflicto_over_"+target] = ratio(c.P99Ms.Median, m.P99Ms.Median)
 			rep.Ratios["max_delivery_conflicto_over_"+target] = ratio(c.MaxMs.Median, m.MaxMs.Median)
+			if c.ServerCPU != nil && m.ServerCPU != nil {
+				rep.Ratios["server_cpu_per_change_conflicto_over_"+target] = ratio(c.ServerCPU.Median, m.ServerCPU.Median)
+			}
 		default:
 			rep.Ratios["throughput_conflicto_over_"+target] = ratio(c.Throughput.Median, m.Throughput.Median)
 			rep.Ratios["p99_conflicto_over_"+target] = ratio(c.P99Ms.Median, m.P99Ms.Median)
@@ -107,23 +111,32 @@ type Spread struct {
 
 // Medians are one target's main figures over its rounds.
 type Medians struct {
-	Rounds     int    `json:"rounds"`
-	Throughput Spread `json:"rps"`
-	P99Ms      Spread `json:"p99_ms"`
-	MaxMs      Spread `json:"max_ms"`
+	Rounds     int     `json:"rounds"`
+	Throughput Spread  `json:"rps"`
+	P99Ms      Spread  `json:"p99_ms"`
+	MaxMs      Spread  `json:"max_ms"`
+	ServerCPU  *Spread `json:"server_cpu_ms_per_change,omitempty"` // fanout, when every round measured it
 }
 
 func mediansByTarget(runs []*Run) map[string]Medians {
-	rps, p99, maxMs := map[string][]float64{}, map[string][]float64{}, map[string][]float64{}
+	rps, p99, maxMs, cpu := map[string][]float64{}, map[string][]float64{}, map[string][]float64{}, map[string][]float64{}
 	for _, r := range runs {
 		s := r.Ops[r.Main]
 		rps[r.Target] = append(rps[r.Target], s.Throughput)
 		p99[r.Target] = append(p99[r.Target], s.P99Ms)
 		maxMs[r.Target] = append(maxMs[r.Target], s.MaxMs)
+		if r.CPU != nil {
+			cpu[r.Target] = append(cpu[r.Target], r.CPU.Server)
+		}
 	}
 	out := map[string]Medians{}
 	for target := range rps {
-		out[target] = Medians{Rounds: len(rps[target]), Throughput: spreadOf(rps[target]), P99Ms: spreadOf(p99[target]), MaxMs: spreadOf(maxMs[target])}
+		m := Medians{Rounds: len(rps[target]), Throughput: spreadOf(rps[target]), P99Ms: spreadOf(p99[target]), MaxMs: spreadOf(maxMs[target])}
+		if len(cpu[target]) == m.Rounds {
+			s := spreadOf(cpu[target])
+			m.ServerCPU = &s
+		}
+		out[target] = m
 	}
 	return out
 }
@@ -170,6 +183,9 @@ func (rep *Report) Print(w, jsonOut io.Writer) {
 		if r.RSSMB != nil {
 			fmt.Fprintf(w, "   server RSS: %.1f MB before, %.1f MB peak\n", r.RSSMB.Before, r.RSSMB.Peak)
 		}
+		if r.CPU != nil {
+			fmt.Fprintf(w, "   CPU per change: server %.1f ms, tool %.1f ms\n", r.CPU.Server, r.CPU.Tool)
+		}
 		extras := make([]string, 0, len(r.Extra))
 		for k := range r.Extra {
 			extras = append(extras, k)
@@ -193,6 +209,9 @@ func (rep *Report) Print(w, jsonOut io.Writer) {
 			m := rep.Medians[target]
 			fmt.Fprintf(w, "  %-10s %d rounds  %8.1f/s [%.1f – %.1f]  p99 %7.1f ms [%.1f – %.1f]\n", target, m.Rounds,
 				m.Throughput.Median, m.Throughput.Min, m.Throughput.Max, m.P99Ms.Median, m.P99Ms.Min, m.P99Ms.Max)
+			if m.ServerCPU != nil {
+				fmt.Fprintf(w, "  %-10s server CPU per change %.1f ms [%.1f – %.1f]\n", "", m.ServerCPU.Median, m.ServerCPU.Min, m.ServerCPU.Max)
+			}
 		}
 	}
 	if len(rep.Ratios) > 0 {

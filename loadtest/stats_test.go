@@ -177,4 +177,24 @@ func TestFanoutRatiosAreOfTheMedians(t *testing.T) {
 	if got := rep.Ratios["max_delivery_conflicto_over_plain-open"]; got != 0.73 {
 		t.Fatalf("max ratio over open = %v, want 40/55 = 0.73", got)
 	}
+	if _, ok := rep.Ratios["server_cpu_per_change_conflicto_over_plain-open"]; ok {
+		t.Fatal("a CPU ratio without any CPU measured")
+	}
+
+	// With the server's CPU per change measured in every round: its ratio
+	// is of the medians too; a target with a round unmeasured gets none.
+	for i, cpu := range []float64{60, 400, 100, 70, 420, 120, 65, 380} {
+		rep.Runs[i].CPU = &CPU{Server: cpu, Tool: 50}
+	}
+	rep.Ratios = map[string]float64{}
+	rep.Finish()
+	if got := rep.Medians["conflicto"].ServerCPU; got == nil || *got != (Spread{65, 60, 70}) {
+		t.Fatalf("conflicto server CPU = %+v, want 65 [60 – 70]", got)
+	}
+	if got := rep.Ratios["server_cpu_per_change_conflicto_over_plain-scoped"]; got != 0.16 {
+		t.Fatalf("CPU ratio over scoped = %v, want 65/400 = 0.16", got)
+	}
+	if got, ok := rep.Ratios["server_cpu_per_change_conflicto_over_plain-open"]; ok || rep.Medians["plain-open"].ServerCPU != nil {
+		t.Fatalf("CPU ratio over open = %v with a round unmeasured", got)
+	}
 }
