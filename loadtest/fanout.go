@@ -101,7 +101,7 @@ func runFanoutConflicto(ctx, checkCtx context.Context, api *API, sse *http.Clien
 		}
 	})
 	problems = append(problems, timed...)
-	run.CPU = cpu.Stop(len(each["delivery_p99_each_change_ms"]))
+	run.CPU = cpu.Stop(len(each.P99))
 	run.RSSMB = rss.Stop()
 	streams.Close()
 	inbox.Drain(decode)
@@ -131,9 +131,7 @@ func runFanoutConflicto(ctx, checkCtx context.Context, api *API, sse *http.Clien
 		"delivery":  deliveryRec.Summary(),
 	}
 	run.Extra = map[string]any{"live_messages": messages.Load()}
-	for k, v := range each {
-		run.Extra[k] = v
-	}
+	each.AddTo(run.Extra)
 	run.Check(problems)
 	return run
 }
@@ -145,13 +143,8 @@ func runFanoutConflicto(ctx, checkCtx context.Context, api *API, sse *http.Clien
 // change reached everyone (or timed out): the readers' inbox is decoded
 // then, outside the timed window. what names the key in problems.
 //
-// It also returns each change's own first delivery and p99 in
-// milliseconds, in order: a run's p99 is over all its changes, and one
-// slow change (a garbage collection in the middle of a broadcast, say)
-// decides it; the lists show whether the changes agree, and whether a slow
-// one was slow to start (the server before its first frame) or to finish.
-func deliveryRounds(ctx context.Context, o *Options, tracker *Tracker, rec *Recorder, settle time.Duration, what string, delivered func(), round func(r int) (key string, change func() []string)) (problems []string, each map[string][]float64) {
-	each = map[string][]float64{"delivery_first_each_change_ms": nil, "delivery_p99_each_change_ms": nil}
+// It also returns each change's own times (ChangeTimes).
+func deliveryRounds(ctx context.Context, o *Options, tracker *Tracker, rec *Recorder, settle time.Duration, what string, delivered func(), round func(r int) (key string, change func() []string)) (problems []string, each ChangeTimes) {
 	for r := 1; r <= o.Rounds && ctx.Err() == nil; r++ {
 		key, change := round(r)
 		own := NewRecorder()
@@ -162,8 +155,8 @@ func deliveryRounds(ctx context.Context, o *Options, tracker *Tracker, rec *Reco
 		}
 		rec.Merge(own)
 		sum := own.Summary()
-		each["delivery_first_each_change_ms"] = append(each["delivery_first_each_change_ms"], sum.MinMs)
-		each["delivery_p99_each_change_ms"] = append(each["delivery_p99_each_change_ms"], sum.P99Ms)
+		each.First = append(each.First, sum.MinMs)
+		each.P99 = append(each.P99, sum.P99Ms)
 		delivered()
 		sleepCtx(ctx, settle)
 	}
@@ -171,4 +164,19 @@ func deliveryRounds(ctx context.Context, o *Options, tracker *Tracker, rec *Reco
 		problems = append(problems, "stopped by the -timeout deadline before all rounds ran")
 	}
 	return problems, each
+}
+
+// ChangeTimes are each timed change's own first delivery and p99, in
+// milliseconds, in order. A run's p99 is over all its changes, and one
+// slow change (a garbage collection in the middle of a broadcast, say)
+// decides it; these show whether the changes agree, and whether a slow one
+// was slow to start (the server before its first frame) or to finish.
+type ChangeTimes struct {
+	First, P99 []float64
+}
+
+// AddTo puts the times into a run's extra figures.
+func (c ChangeTimes) AddTo(extra map[string]any) {
+	extra["delivery_first_each_change_ms"] = c.First
+	extra["delivery_p99_each_change_ms"] = c.P99
 }

@@ -113,7 +113,7 @@ func runFanoutPlain(ctx, checkCtx context.Context, api *API, sse *http.Client, o
 		}
 	})
 	problems = append(problems, timed...)
-	run.CPU = cpu.Stop(len(each["delivery_p99_each_change_ms"]))
+	run.CPU = cpu.Stop(len(each.P99))
 	run.RSSMB = rss.Stop()
 	streams.Close()
 	inbox.Drain(decode)
@@ -133,9 +133,7 @@ func runFanoutPlain(ctx, checkCtx context.Context, api *API, sse *http.Client, o
 		"delivery":  deliveryRec.Summary(),
 	}
 	run.Extra = map[string]any{"record_messages": messages.Load()}
-	for k, v := range each {
-		run.Extra[k] = v
-	}
+	each.AddTo(run.Extra)
 	run.Check(problems)
 	return run
 }
