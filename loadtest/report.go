@@ -70,7 +70,8 @@ func NewReport(scenario string) *Report {
 // Finish computes the ratios Conflicto/plain of the runs that exist and
 // the overall verdict. The ratios are of the medians over the rounds of
 // each target (join and vote: throughput and p99; fanout: p99 and max
-// delivery).
+// delivery, and the server's CPU time per change when every round of both
+// targets measured it).
 func (rep *Report) Finish() {
 	rep.OK = len(rep.Runs) > 0
 	for _, r := range rep.Runs {
